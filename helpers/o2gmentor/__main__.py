@@ -1,0 +1,3 @@
+from o2gmentor.cli import main
+
+raise SystemExit(main())

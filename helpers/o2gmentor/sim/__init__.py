@@ -1,0 +1,1 @@
+"""The simulated O2G: an OXE model (``model``) behind the O2G REST API (``api``)."""

@@ -1,0 +1,102 @@
+"""The simulated O2G as an aiohttp application: shared state, error handling, every service's routes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from o2gmentor.sim.api import control, eventsummary, routing, sessions, subscriptions, telephony, users
+from o2gmentor.sim.api.errors import O2GHttpError, error_response
+from o2gmentor.sim.api.sessions import SessionStore
+from o2gmentor.sim.api.subscriptions import SubscriptionStore
+from o2gmentor.sim.api.telephony import telephony_error
+from o2gmentor.sim.model.calls import TelephonyError
+from o2gmentor.sim.model.pbx import Pbx
+
+log = logging.getLogger("o2gmentor.sim")
+
+
+@dataclass
+class SimState:
+    """Everything one running simulator holds."""
+
+    pbx: Pbx
+    control_token: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
+    session_ttl: int = 1800
+    keepalive_interval: float = 20.0
+    sessions: SessionStore = field(init=False)
+    subscriptions: SubscriptionStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.session_ttl = int(self.pbx.scenario.get("session_ttl", self.session_ttl))
+        self.sessions = SessionStore(self)
+        self.subscriptions = SubscriptionStore(self)
+
+    def directory(self) -> list[dict[str, Any]]:
+        """The site's accounts as ``o2gmentor users --json`` prints them (simulator passwords)."""
+        site = self.pbx.site
+        rows = [{"login": u.login, "password": u.password, "number": u.number, "name": u.name,
+                 "role": "user", "device": u.devices[0].type, "title": u.title,
+                 "licences": list(u.licences)} for u in site.users.values()]
+        rows += [{"login": a.login, "password": a.password, "number": None, "name": a.name, "role": "admin"}
+                 for a in site.admins.values()]
+        return rows
+
+
+@web.middleware
+async def o2g_errors(request: web.Request, handler) -> web.StreamResponse:
+    """Every failure becomes an O2G error body with the right status — never a bare 500."""
+    try:
+        return await handler(request)
+    except O2GHttpError as err:
+        return error_response(err)
+    except TelephonyError as err:
+        return error_response(telephony_error(err))
+    except web.HTTPMethodNotAllowed as exc:
+        return error_response(O2GHttpError(405, f"{request.method} is not allowed on {request.path}",
+                                           headers={"Allow": ",".join(sorted(exc.allowed_methods))}))
+    except web.HTTPNotFound:
+        return error_response(O2GHttpError(404, f"no such resource: {request.path}"))
+    except web.HTTPException as exc:
+        return error_response(O2GHttpError(exc.status, exc.reason or "request refused"))
+    except (asyncio.CancelledError, ConnectionError):
+        raise
+    except Exception:  # a simulator bug: answer like a real gateway would, and log it
+        log.exception("internal error on %s %s", request.method, request.path)
+        return error_response(O2GHttpError(503, "the simulated O2G hit an internal error (see its log)"))
+
+
+async def _ticker(app: web.Application) -> Any:
+    """Fire the clock's timers in real time and expire idle sessions."""
+    state: SimState = app["state"]
+
+    async def tick() -> None:
+        while True:
+            await asyncio.sleep(0.25)
+            try:
+                state.pbx.clock.fire_due()
+                state.sessions.expire_all_due()
+            except Exception:
+                log.exception("ticker")
+
+    task = asyncio.create_task(tick())
+    state.subscriptions.loop = asyncio.get_running_loop()
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def build_app(state: SimState) -> web.Application:
+    app = web.Application(middlewares=[o2g_errors], client_max_size=2 * 1024 * 1024)
+    app["state"] = state
+    for module in (sessions, subscriptions, users, telephony, routing, eventsummary, control):
+        app.add_routes(module.routes(state))
+    app.cleanup_ctx.append(_ticker)
+    return app

@@ -1,0 +1,158 @@
+"""The simulator's control API under ``/sim`` — NOT part of O2G.
+
+It lets a lesson act as the people and the world around the PBX: pick up or hang up a phone,
+have an outside party call, move the clock, reset. Every request needs the ``X-Sim-Token``
+header written to the state folder's ``control.json``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from o2gmentor.sim.api.errors import O2GHttpError, bad_request, not_found
+from o2gmentor.sim.api.requests_ import json_body, text_field
+
+if TYPE_CHECKING:
+    from o2gmentor.sim.api.app import SimState
+
+TOKEN_HEADER = "X-Sim-Token"
+PHONE_STATES = {"RINGING_INCOMING": "ringing", "RINGING_OUTGOING": "calling", "ACTIVE": "talking",
+                "HELD": "on hold", "RELEASING": "releasing", "DIALING": "dialling"}
+
+
+def routes(state: SimState) -> list[web.RouteDef]:
+    def authorised(request: web.Request) -> None:
+        if not hmac.compare_digest(request.headers.get(TOKEN_HEADER, ""), state.control_token):
+            raise O2GHttpError(401, f"the simulator's control API needs the {TOKEN_HEADER} header "
+                                    "(see control.json in the simulator's state folder)")
+
+    def phone(number: str) -> dict[str, Any]:
+        pbx = state.pbx
+        user = pbx.site.user_by_number(number)
+        device = pbx.site.device(number)
+        calls = []
+        for call in pbx.calls.calls_of(number):
+            calls.append({"callRef": call.ref, "state": call.party(number).state,
+                          "with": [p.number for p in call.others(number)]})
+        states = [c["state"] for c in calls]
+        label = "idle"
+        for wire, word in PHONE_STATES.items():
+            if wire in states:
+                label = word
+                break
+        if "ACTIVE" in states:
+            label = "talking"
+        return {"number": number, "login": user.login if user else None, "name": user.name if user else "",
+                "type": device.type if device else "EXTERNAL", "deviceState": device.state if device else None,
+                "userState": pbx.calls.user_state(user.login) if user else None, "state": label, "calls": calls}
+
+    def known_device(number: str) -> str:
+        if not state.pbx.site.device(number):
+            raise not_found(f"{number} is not a phone of this PBX")
+        return number
+
+    async def status(request: web.Request) -> web.Response:
+        authorised(request)
+        pbx = state.pbx
+        return web.json_response({"scenario": pbx.scenario.get("name"), "clock": pbx.clock.now(),
+                                  "sessions": len(state.sessions.sessions), "calls": len(pbx.calls.calls),
+                                  "subscriptions": len(state.subscriptions.subs)})
+
+    async def users(request: web.Request) -> web.Response:
+        authorised(request)
+        return web.json_response({"users": state.directory()})
+
+    async def phones(request: web.Request) -> web.Response:
+        authorised(request)
+        numbers = [d.id for u in state.pbx.site.users.values() for d in u.devices]
+        outside = {p.number for c in state.pbx.calls.calls.values() for p in c.parties if p.login is None}
+        return web.json_response({"phones": [phone(n) for n in numbers + sorted(outside)]})
+
+    async def one_phone(request: web.Request) -> web.Response:
+        authorised(request)
+        return web.json_response(phone(request.match_info["number"]))
+
+    async def answer(request: web.Request) -> web.Response:
+        authorised(request)
+        number = request.match_info["number"]
+        calls = state.pbx.calls
+        if state.pbx.site.device(number):
+            ref = calls.answer_device(number)
+        else:  # an outside party picks up
+            ringing = [c for c in calls.calls.values() if (p := c.party(number)) and p.state == "RINGING_INCOMING"]
+            if not ringing:
+                raise O2GHttpError(409, f"nothing rings on {number}")
+            ref = ringing[0].ref
+            calls.answer(ref, number)
+        return web.json_response({"callRef": ref, "phone": phone(number)})
+
+    async def hangup(request: web.Request) -> web.Response:
+        authorised(request)
+        number = request.match_info["number"]
+        calls = state.pbx.calls
+        if state.pbx.site.device(number):
+            refs = calls.hang_up_device(number)
+        else:
+            mine = [c for c in calls.calls.values() if c.party(number)]
+            if not mine:
+                raise O2GHttpError(409, f"{number} is in no call")
+            calls.drop_me(mine[0].ref, number)
+            refs = [mine[0].ref]
+        return web.json_response({"callRefs": refs, "phone": phone(number)})
+
+    async def dial(request: web.Request) -> web.Response:
+        authorised(request)
+        number = known_device(request.match_info["number"])
+        body = await json_body(request)
+        ref = state.pbx.calls.make_call(number, text_field(body, "to"))
+        return web.json_response({"callRef": ref, "phone": phone(number)})
+
+    async def outside_call(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        caller, callee = text_field(body, "from"), text_field(body, "to")
+        ref = state.pbx.calls.outside_call(caller, callee)
+        return web.json_response({"callRef": ref, "phone": phone(callee)})
+
+    async def device_state(request: web.Request) -> web.Response:
+        authorised(request)
+        number = known_device(request.match_info["number"])
+        body = await json_body(request)
+        value = text_field(body, "state")
+        if value not in ("IN_SERVICE", "OUT_OF_SERVICE"):
+            raise bad_request("'state' is IN_SERVICE or OUT_OF_SERVICE")
+        state.pbx.calls.set_device_state(number, value)
+        return web.json_response(phone(number))
+
+    async def advance(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 86400 * 7:
+            raise bad_request("'seconds' must be a number between 0 and 604800")
+        now = state.pbx.clock.advance(float(seconds))
+        state.sessions.expire_all_due()
+        return web.json_response({"clock": now})
+
+    async def reset(request: web.Request) -> web.Response:
+        authorised(request)
+        state.pbx.reset()
+        return web.json_response({"scenario": state.pbx.scenario.get("name"), "calls": 0})
+
+    S = "/sim"
+    return [
+        web.get(S + "/status", status, allow_head=False),
+        web.get(S + "/users", users, allow_head=False),
+        web.get(S + "/phones", phones, allow_head=False),
+        web.get(S + "/phones/{number}", one_phone, allow_head=False),
+        web.post(S + "/phones/{number}/answer", answer),
+        web.post(S + "/phones/{number}/hangup", hangup),
+        web.post(S + "/phones/{number}/dial", dial),
+        web.post(S + "/phones/{number}/state", device_state),
+        web.post(S + "/outside-call", outside_call),
+        web.post(S + "/clock/advance", advance),
+        web.post(S + "/reset", reset),
+    ]

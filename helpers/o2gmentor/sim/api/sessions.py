@@ -1,0 +1,249 @@
+"""Discovery, authentication and sessions: ``/api/rest``, ``authenticate``, ``sessions`` (§2–5)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from o2gmentor.sim.api.errors import O2GHttpError, bad_request, forbidden
+from o2gmentor.sim.api.requests_ import API_ROOT, BASE_PATH, base_url, json_body, origin
+
+if TYPE_CHECKING:
+    from o2gmentor.sim.api.app import SimState
+
+COOKIE = "AlcUserId"
+CREDENTIAL_LIFETIME = 600  # seconds a credential may wait for its session (inferred)
+
+
+@dataclass
+class Credential:
+    token: str
+    login: str
+    role: str
+    created: float
+
+
+@dataclass
+class Session:
+    """An open O2G session: who, since when, until when, and its subscriptions."""
+
+    id: str
+    credential: str
+    login: str
+    admin: bool
+    application: str
+    created: float
+    last_activity: float
+    ttl: int
+    subscriptions: set[str] = field(default_factory=set)
+
+    def expires_at(self) -> float:
+        return self.last_activity + self.ttl
+
+    def dead_at(self) -> float:
+        """Expiry plus a grace margin, so a client that keeps alive exactly every TTL stays in."""
+        return self.expires_at() + max(5.0, 0.1 * self.ttl)
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# Services a session lists, by what the account may use (o2g-api-core.md §5). The SDKs look the
+# serviceName up lower-cased; any relativeUrl starting with /telephony is the telephony service.
+USER_SERVICES = [
+    ("Subscriptions", "/subscriptions", None),
+    ("BasicTelephony", "/telephony/basicCall", None),
+    ("Telephony", "/telephony/calls", "TELEPHONY_ADVANCED"),
+    ("Users", "/users", None),
+    ("Routing", "/routing", "TELEPHONY_ADVANCED"),
+    ("EventSummary", "/eventsummary", "TELEPHONY_ADVANCED"),
+]
+ADMIN_SERVICES = [
+    ("Subscriptions", "/subscriptions", None),
+    ("BasicTelephony", "/telephony/basicCall", None),
+    ("Telephony", "/telephony/calls", "TELEPHONY_ADVANCED"),
+    ("Users", "/users", None),
+    ("Routing", "/routing", "TELEPHONY_ADVANCED"),
+    ("EventSummary", "/eventsummary", "TELEPHONY_ADVANCED"),
+]
+
+
+class SessionStore:
+    """Credentials and sessions, keyed by the ``AlcUserId`` cookie value."""
+
+    def __init__(self, state: SimState) -> None:
+        self.state = state
+        self.credentials: dict[str, Credential] = {}
+        self.sessions: dict[str, Session] = {}  # credential token → session
+        self.on_close: list[Callable[[Session], None]] = []
+
+    def now(self) -> float:
+        return self.state.pbx.clock.now()
+
+    def licences_of(self, login: str, admin: bool) -> set[str]:
+        if admin:
+            return {lic["name"] for lic in self.state.pbx.scenario.get("licences", [])}
+        user = self.state.pbx.site.users.get(login)
+        return set(user.licences) if user else set()
+
+    def services(self, session: Session) -> list[dict[str, str]]:
+        owned = self.licences_of(session.login, session.admin)
+        table = ADMIN_SERVICES if session.admin else USER_SERVICES
+        return [
+            {"serviceName": name, "serviceVersion": "1.0", "relativeUrl": url}
+            for name, url, licence in table
+            if licence is None or licence in owned
+        ]
+
+    def session_info(self, request: web.Request, session: Session) -> dict[str, Any]:
+        base = base_url(request)
+        others = [
+            {"sessionId": s.id, "creationDate": iso(s.created), "timeToLive": s.ttl}
+            for s in self.sessions.values() if s.login == session.login and s is not session
+        ]
+        return {
+            "admin": session.admin,
+            "login": session.login,
+            "timeToLive": session.ttl,
+            "publicBaseUrl": base,
+            "privateBaseUrl": base,
+            "services": self.services(session),
+            "creationDate": iso(session.created),
+            "expirationDate": iso(session.expires_at()),
+            "otherSessions": others,
+        }
+
+    # ---------------------------------------------------------------- lifecycle
+    def authenticate(self, login: str, password: str) -> Credential | None:
+        role = self.state.pbx.site.check_password(login, password)
+        if role is None:
+            return None
+        cred = Credential(secrets.token_urlsafe(24), login, role, self.now())
+        self.credentials[cred.token] = cred
+        return cred
+
+    def open(self, cred: Credential, application: str) -> Session:
+        if cred.token in self.sessions:
+            self.close(self.sessions[cred.token])
+        now = self.now()
+        session = Session(
+            id=secrets.token_hex(8), credential=cred.token, login=cred.login, admin=cred.role == "admin",
+            application=application, created=now, last_activity=now, ttl=int(self.state.session_ttl),
+        )
+        self.sessions[cred.token] = session
+        return session
+
+    def close(self, session: Session) -> None:
+        self.sessions.pop(session.credential, None)
+        self.credentials.pop(session.credential, None)
+        for callback in self.on_close:
+            callback(session)
+
+    def expire_all_due(self) -> None:
+        """Close every session past its grace period, and forget stale credentials."""
+        now = self.now()
+        for session in [s for s in self.sessions.values() if s.dead_at() < now]:
+            self.close(session)
+        for token, cred in list(self.credentials.items()):
+            if token not in self.sessions and cred.created + CREDENTIAL_LIFETIME < now:
+                del self.credentials[token]
+
+    # ---------------------------------------------------------------- request checks
+    def credential_of(self, request: web.Request) -> Credential:
+        token = request.cookies.get(COOKIE)
+        if not token:
+            raise O2GHttpError(401, "no AlcUserId cookie: authenticate first")
+        cred = self.credentials.get(token)
+        if cred is None:
+            raise O2GHttpError(401, "unknown or expired credential: authenticate again")
+        return cred
+
+    def session_of(self, request: web.Request) -> Session:
+        """The live session of the request's cookie; activity keeps it alive."""
+        self.expire_all_due()
+        cred = self.credential_of(request)
+        session = self.sessions.get(cred.token)
+        if session is None:
+            raise forbidden("The session doesn't exist: open one with POST /sessions")
+        session.last_activity = self.now()
+        return session
+
+
+# -------------------------------------------------------------------- handlers
+def routes(state: SimState) -> list[web.RouteDef]:
+    store = state.sessions
+
+    async def descriptor(request: web.Request) -> web.Response:
+        auth_url = f"{origin(request)}{API_ROOT}/authenticate?version=1.0"
+        server = dict(state.pbx.scenario.get("server", {}))
+        server.setdefault("haMode", False)
+        return web.json_response({
+            "serverInfo": server,
+            "versions": [{"id": "1.0", "status": "CURRENT", "publicUrl": auth_url, "internalUrl": auth_url}],
+            "custoFeatures": [],
+        })
+
+    async def authenticate(request: web.Request) -> web.Response:
+        version = request.query.get("version", "1.0")
+        if version != "1.0":
+            raise bad_request(f"API version {version} is not supported")
+        challenge = {"WWW-Authenticate": 'Basic realm="O2G"'}
+        header = request.headers.get("Authorization", "")
+        if not header.lower().startswith("basic "):
+            raise O2GHttpError(401, "Basic authentication is required", headers=challenge)
+        try:
+            login, _, password = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise O2GHttpError(401, "malformed Basic credentials", headers=challenge) from None
+        cred = store.authenticate(login, password)
+        if cred is None:
+            raise O2GHttpError(401, "wrong login or password", headers=challenge)
+        sessions_url = base_url(request) + "/sessions"
+        response = web.json_response({"credential": cred.token, "internalUrl": sessions_url,
+                                      "publicUrl": sessions_url, "loginName": login})
+        response.set_cookie(COOKIE, cred.token, path="/", secure=True, httponly=True)
+        return response
+
+    async def open_session(request: web.Request) -> web.Response:
+        store.expire_all_due()
+        cred = store.credential_of(request)
+        body = await json_body(request)
+        app_name = next((body[k] for k in body if k.lower() == "applicationname"), None)
+        if not isinstance(app_name, str) or not app_name.strip():
+            raise bad_request("'applicationName' is missing")
+        supervised = body.get("supervisedAccount")
+        if supervised is not None and cred.role != "admin":
+            raise forbidden("only an administrator may open a session for another account")
+        session = store.open(cred, app_name.strip())
+        return web.json_response(store.session_info(request, session))
+
+    async def get_session(request: web.Request) -> web.Response:
+        return web.json_response(store.session_info(request, store.session_of(request)))
+
+    async def keepalive(request: web.Request) -> web.Response:
+        store.session_of(request)
+        return web.Response(status=204)
+
+    async def close_session(request: web.Request) -> web.Response:
+        store.close(store.session_of(request))
+        return web.Response(status=204)
+
+    return [
+        web.get(API_ROOT, descriptor, allow_head=False),
+        web.get(API_ROOT + "/authenticate", authenticate, allow_head=False),
+        web.post(BASE_PATH + "/sessions", open_session),
+        web.get(BASE_PATH + "/sessions", get_session, allow_head=False),
+        web.delete(BASE_PATH + "/sessions", close_session),
+        web.post(BASE_PATH + "/sessions/keepalive", keepalive),
+    ]
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

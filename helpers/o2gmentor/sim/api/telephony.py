@@ -1,0 +1,223 @@
+"""The telephony service (``{base}/telephony``, o2g-api-core.md §9): HTTP ↔ the call engine."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from o2gmentor.sim.api.errors import O2GHttpError, bad_request, not_found
+from o2gmentor.sim.api.requests_ import BASE_PATH, base_url, bool_field, json_body, text_field
+from o2gmentor.sim.api.scope import acting_user, own_device, require_licence
+from o2gmentor.sim.model.calls import HELD, TelephonyError
+from o2gmentor.sim.model.site import User
+
+if TYPE_CHECKING:
+    from o2gmentor.sim.api.app import SimState
+
+T = BASE_PATH + "/telephony"
+DTMF = re.compile(r"^[0-9*#A-Da-d]+$")
+
+
+def routes(state: SimState) -> list[web.RouteDef]:
+    engine = lambda: state.pbx.calls  # noqa: E731 - the engine is rebuilt on reset
+
+    def user_of(request: web.Request, *, advanced: bool = True) -> User:
+        session = state.sessions.session_of(request)
+        if advanced:
+            require_licence(state, session, "TELEPHONY_ADVANCED")
+        return acting_user(state, request, session)
+
+    def my_call_device(user: User, ref: str, device_id: str | None = None) -> str:
+        """The user's device taking part in call ``ref`` (404 if the user is not in it)."""
+        call = engine().calls.get(ref)
+        mine = [d.id for d in user.devices if call is not None and call.party(d.id)]
+        if not mine:
+            raise O2GHttpError(404, f"call {ref} not found", service="telephony",
+                               detail={"errorType": "CALL_REFERENCE_NOT_FOUND", "errorCause": "INVALID_CALL_ID",
+                                       "message": f"call {ref} not found"})
+        if device_id is not None:
+            own_device(user, device_id)
+            if device_id not in mine:
+                raise bad_request(f"device {device_id} is not in call {ref}")
+            return device_id
+        return mine[0]
+
+    # ----------------------------------------------------------------- basic telephony (no licence)
+    async def basic_call(request: web.Request) -> web.Response:
+        user = user_of(request, advanced=False)
+        body = await json_body(request)
+        device = own_device(user, text_field(body, "deviceId"))
+        ref = engine().make_call(device, text_field(body, "callee"), bool_field(body, "autoAnswer", True),
+                                 consultation=False)
+        return web.Response(status=201, headers={"Location": f"{base_url(request)}/telephony/calls/{ref}"})
+
+    async def basic_answer(request: web.Request) -> web.Response:
+        user = user_of(request, advanced=False)
+        body = await json_body(request)
+        engine().answer_device(own_device(user, text_field(body, "deviceId")))
+        return web.Response(status=204)
+
+    async def basic_drop_me(request: web.Request) -> web.Response:
+        user = user_of(request, advanced=False)
+        for device in user.devices:
+            calls = sorted(engine().calls_of(device.id), key=lambda c: c.party(device.id).state == HELD)
+            if calls:
+                engine().drop_me(calls[0].ref, device.id)
+                return web.Response(status=204)
+        raise O2GHttpError(409, f"{user.login} has no call to leave")
+
+    # ----------------------------------------------------------------- calls
+    async def list_calls(request: web.Request) -> web.Response:
+        user = user_of(request)
+        return web.json_response({"calls": list(engine().views_of(user.login).values())})
+
+    async def make_call(request: web.Request) -> web.Response:
+        user = user_of(request)
+        body = await json_body(request)
+        device = own_device(user, text_field(body, "deviceId", required=False))
+        callee = text_field(body, "callee", required=False)
+        if callee is None and isinstance(body.get("acdCall"), dict):
+            raise bad_request("calls to a supervisor need the contact-center services")
+        if callee is None:
+            raise bad_request("'callee' is missing")
+        ref = engine().make_call(device, callee, bool_field(body, "autoAnswer", True))
+        if body.get("hexaBinaryAssociatedData"):
+            engine().calls[ref].tags.append({"name": "associatedData", "value": str(body["hexaBinaryAssociatedData"])})
+        return web.Response(status=201, headers={"Location": f"{base_url(request)}/telephony/calls/{ref}"})
+
+    async def get_call(request: web.Request) -> web.Response:
+        user = user_of(request)
+        ref = request.match_info["ref"]
+        my_call_device(user, ref)
+        return web.json_response(engine().call_view(engine().calls[ref], user.login))
+
+    async def release(request: web.Request) -> web.Response:
+        user = user_of(request)
+        ref = request.match_info["ref"]
+        engine().release(ref, my_call_device(user, ref))
+        return web.Response(status=204)
+
+    def action(name: str, *, body_required: bool = False):
+        async def handler(request: web.Request) -> web.Response:
+            user = user_of(request)
+            ref = request.match_info["ref"]
+            body = await json_body(request, required=body_required)
+            device = my_call_device(user, ref, text_field(body, "deviceId", required=False))
+            e = engine()
+            if name == "answer":
+                e.answer(ref, device)
+            elif name == "hold":
+                e.hold(ref, device)
+            elif name in ("retrieve", "alternate"):
+                e.retrieve(ref, device)
+            elif name == "dropme":
+                e.drop_me(ref, device)
+            elif name == "reconnect":
+                enquiry = text_field(body, "enquiryCallRef")
+                my_call_device(user, enquiry)
+                e.reconnect(ref, device, enquiry)
+            elif name in ("transfer", "merge"):
+                held = text_field(body, "heldCallRef")
+                my_call_device(user, held)
+                (e.transfer if name == "transfer" else e.merge)(ref, held, device)
+            elif name == "blindtransfer":
+                e.blind_transfer(ref, device, text_field(body, "transferTo"))
+            elif name == "redirect":
+                e.redirect(ref, device, text_field(body, "redirectTo"))
+            elif name == "sendDtmf":
+                digits = text_field(body, "number")
+                if not DTMF.match(digits):
+                    raise bad_request(f"{digits!r} are not DTMF digits")
+                if e.calls[ref].party(device).state != "ACTIVE":
+                    raise O2GHttpError(409, "DTMF needs an active call")
+            return web.Response(status=204)
+
+        return handler
+
+    async def legs(request: web.Request) -> web.Response:
+        user = user_of(request)
+        ref = request.match_info["ref"]
+        my_call_device(user, ref)
+        view = engine().call_view(engine().calls[ref], user.login)
+        leg_id = request.match_info.get("leg")
+        if leg_id is None:
+            return web.json_response({"legs": view["legs"]})
+        leg = next((leg for leg in view["legs"] if leg["deviceId"] == leg_id), None)
+        if leg is None:
+            raise not_found(f"no leg {leg_id} in call {ref}")
+        return web.json_response(leg)
+
+    async def participants(request: web.Request) -> web.Response:
+        user = user_of(request)
+        ref = request.match_info["ref"]
+        my_call_device(user, ref)
+        view = engine().call_view(engine().calls[ref], user.login)
+        pid = request.match_info.get("pid")
+        if pid is None:
+            return web.json_response({"participants": view["participants"]})
+        found = next((p for p in view["participants"] if p["participantId"] == pid), None)
+        if found is None:
+            raise not_found(f"no participant {pid} in call {ref}")
+        return web.json_response(found)
+
+    async def drop_participant(request: web.Request) -> web.Response:
+        user = user_of(request)
+        ref = request.match_info["ref"]
+        engine().drop_participant(ref, my_call_device(user, ref), request.match_info["pid"])
+        return web.Response(status=204)
+
+    # ----------------------------------------------------------------- state and devices
+    async def telephony_state(request: web.Request) -> web.Response:
+        user = user_of(request)
+        return web.json_response(engine().telephony_state(user.login))
+
+    async def snapshot(request: web.Request) -> web.Response:
+        session = state.sessions.session_of(request)
+        require_licence(state, session, "TELEPHONY_ADVANCED")
+        if session.admin and "loginName" not in request.query:
+            logins = list(state.pbx.site.users)
+        else:
+            logins = [acting_user(state, request, session).login]
+        for login in logins:
+            engine().publish_snapshot(login)
+        return web.Response(status=204)
+
+    async def devices(request: web.Request) -> web.Response:
+        user = user_of(request)
+        states = [{"deviceId": d.id, "state": d.state} for d in user.devices]
+        device_id = request.match_info.get("device")
+        if device_id is None:
+            return web.json_response({"deviceStates": states})
+        own_device(user, device_id)
+        return web.json_response(next(s for s in states if s["deviceId"] == device_id))
+
+    routes_ = [
+        web.post(T + "/basicCall", basic_call),
+        web.post(T + "/basicCall/answer", basic_answer),
+        web.post(T + "/basicCall/dropme", basic_drop_me),
+        web.get(T + "/calls", list_calls, allow_head=False),
+        web.post(T + "/calls", make_call),
+        web.get(T + "/calls/{ref}", get_call, allow_head=False),
+        web.delete(T + "/calls/{ref}", release),
+        web.get(T + "/calls/{ref}/deviceLegs", legs, allow_head=False),
+        web.get(T + "/calls/{ref}/deviceLegs/{leg}", legs, allow_head=False),
+        web.get(T + "/calls/{ref}/participants", participants, allow_head=False),
+        web.get(T + "/calls/{ref}/participants/{pid}", participants, allow_head=False),
+        web.delete(T + "/calls/{ref}/participants/{pid}", drop_participant),
+        web.get(T + "/state", telephony_state, allow_head=False),
+        web.post(T + "/state/snapshot", snapshot),
+        web.get(T + "/devices", devices, allow_head=False),
+        web.get(T + "/devices/{device}", devices, allow_head=False),
+    ]
+    for name in ("answer", "hold", "retrieve", "alternate", "dropme", "reconnect", "transfer", "merge",
+                 "blindtransfer", "redirect", "sendDtmf"):
+        routes_.append(web.post(f"{T}/calls/{{ref}}/{name}", action(name)))
+    return routes_
+
+
+def telephony_error(err: TelephonyError) -> O2GHttpError:
+    """The O2G error for a refused call operation, with its ``telephony`` detail."""
+    return O2GHttpError(err.status, err.message, service="telephony",
+                        detail={"errorType": err.error_type, "errorCause": err.cause, "message": err.message})

@@ -1,0 +1,601 @@
+"""Calls: parties and their states, the operations O2G offers, and the events each user sees.
+
+Every operation changes the calls, then ``_commit()`` compares what each user saw before and
+after and publishes ``OnCallCreated`` / ``OnCallModified`` / ``OnCallRemoved`` and
+``OnUserStateModified`` accordingly. The events are therefore always consistent with what a
+REST read returns at the same moment, whichever operation caused them.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from o2gmentor.sim.model.bus import EventBus
+from o2gmentor.sim.model.site import Site
+
+# MediaState values (o2g-api-core.md §9.3)
+RINGING_IN = "RINGING_INCOMING"
+RINGING_OUT = "RINGING_OUTGOING"
+ACTIVE = "ACTIVE"
+HELD = "HELD"
+RELEASING = "RELEASING"
+DIALING = "DIALING"
+
+LEG_CAPABILITIES = {
+    RINGING_IN: ("answer",),
+    RINGING_OUT: ("drop",),
+    DIALING: ("drop",),
+    ACTIVE: ("drop", "hold", "sendDtmf"),
+    HELD: ("drop", "retrieve"),
+    RELEASING: ("drop",),
+}
+
+
+class TelephonyError(Exception):
+    """A refused telephony request, with the O2G error type and cause (o2g-api-core.md §21.2)."""
+
+    def __init__(self, status: int, error_type: str, cause: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_type = error_type
+        self.cause = cause
+        self.message = message
+
+
+@dataclass
+class Party:
+    """One end of a call: a local device (with its user's login) or an outside number."""
+
+    number: str
+    login: str | None
+    state: str
+
+
+@dataclass
+class Call:
+    ref: str
+    parties: list[Party]
+    created: float
+    initial_called: str | None = None
+    last_redirecting: str | None = None
+    pending_callee: str | None = None  # makeCall without autoAnswer: the caller's own set rings first
+    answered: bool = False
+    tags: list[dict[str, Any]] = field(default_factory=list)
+
+    def party(self, number: str) -> Party | None:
+        return next((p for p in self.parties if p.number == number), None)
+
+    def others(self, number: str) -> list[Party]:
+        return [p for p in self.parties if p.number != number]
+
+
+class CallEngine:
+    """All calls of the PBX, with the operations of O2G's telephony service."""
+
+    def __init__(self, site: Site, bus: EventBus, clock, seed: int = 7) -> None:
+        self.site = site
+        self.bus = bus
+        self.clock = clock
+        self.calls: dict[str, Call] = {}
+        self.missed: dict[str, int] = {login: 0 for login in site.users}
+        self._random = random.Random(seed)
+        self._views = self._all_views()
+
+    # ------------------------------------------------------------------ look-ups
+    def _new_ref(self) -> str:
+        while True:
+            ref = f"{self._random.getrandbits(64):016x}"
+            if ref not in self.calls:
+                return ref
+
+    def call(self, ref: str) -> Call:
+        call = self.calls.get(ref)
+        if call is None:
+            raise TelephonyError(404, "CALL_REFERENCE_NOT_FOUND", "INVALID_CALL_ID", f"call {ref} not found")
+        return call
+
+    def calls_of(self, number: str) -> list[Call]:
+        """The calls a device takes part in, oldest first."""
+        return [c for c in self.calls.values() if c.party(number)]
+
+    def leg_state(self, number: str) -> dict[str, str]:
+        """callRef → this device's state in that call."""
+        return {c.ref: c.party(number).state for c in self.calls_of(number)}
+
+    def is_busy(self, number: str) -> bool:
+        """A single-line set is busy while it is in any call it has not put on hold."""
+        return any(state != HELD for state in self.leg_state(number).values())
+
+    def user_state(self, login: str) -> str:
+        user = self.site.users[login]
+        for device in user.devices:
+            if any(s != RINGING_IN for s in self.leg_state(device.id).values()):
+                return "BUSY"
+        return "FREE"
+
+    def _identity(self, number: str) -> dict[str, Any]:
+        user = self.site.user_by_number(number)
+        if user:
+            return user.identity()
+        if number == self.site.voicemail_number:
+            return {"id": {"phoneNumber": number}, "displayName": "Voice mail", "type": {"main": "SERVICE"}}
+        return self.site.external(number).identity()
+
+    def _login_of(self, number: str) -> str | None:
+        user = self.site.user_by_number(number)
+        return user.login if user else None
+
+    def _party_for(self, number: str, state: str) -> Party:
+        return Party(number, self._login_of(number), state)
+
+    def _check_reachable(self, callee: str) -> str:
+        """'local', 'outside' or 'voicemail' for a dialled number, else an INVALID_NUMBER error."""
+        if self.site.device(callee):
+            return "local"
+        if callee == self.site.voicemail_number:
+            return "voicemail"
+        if self.site.is_outside(callee):
+            return "outside"
+        raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a valid number")
+
+    # ------------------------------------------------------------------ views (what a user sees)
+    def call_view(self, call: Call, login: str) -> dict[str, Any]:
+        """The O2G ``Call`` object of ``call`` as ``login`` sees it."""
+        user = self.site.users[login]
+        mine = {d.id for d in user.devices}
+        legs = [p for p in call.parties if p.number in mine]
+        others = [p for p in call.parties if p.number not in mine]
+        state = legs[0].state if legs else "UNKNOWN"
+        data: dict[str, Any] = {
+            "state": state,
+            "deviceCall": False,
+            "anonymous": False,
+            "callUUID": f"{call.ref}-0000-4000-8000-{int(call.created) % 10**12:012d}",
+            "tags": call.tags,
+            "capabilities": self._call_capabilities(call, login, state),
+        }
+        if call.initial_called:
+            data["initialCalled"] = {"id": {"phoneNumber": call.initial_called}}
+        if call.last_redirecting:
+            data["lastRedirecting"] = self._identity(call.last_redirecting)
+        return {
+            "callRef": call.ref,
+            "callData": data,
+            "legs": [self._leg_json(call, p) for p in legs],
+            "participants": [
+                {
+                    "participantId": p.number,
+                    "identity": self._identity(p.number),
+                    "anonymous": False,
+                    "undroppable": False,
+                    "state": p.state,
+                }
+                for p in others
+            ],
+        }
+
+    def _leg_json(self, call: Call, party: Party) -> dict[str, Any]:
+        caps = list(LEG_CAPABILITIES.get(party.state, ()))
+        if party.state == HELD and any(
+            c is not call and c.party(party.number).state == ACTIVE for c in self.calls_of(party.number)
+        ):
+            caps.append("reconnect")
+        ringing_remote = party.state == RINGING_OUT or (
+            party.state == ACTIVE and any(p.state == RINGING_IN for p in call.others(party.number))
+        )
+        return {
+            "deviceId": party.number,
+            "state": party.state,
+            "ringingRemote": ringing_remote,
+            "capabilities": {name: True for name in caps},
+        }
+
+    def _call_capabilities(self, call: Call, login: str, state: str) -> dict[str, bool]:
+        user = self.site.users[login]
+        other_calls = [c for d in user.devices for c in self.calls_of(d.id) if c is not call]
+        other_states = {c.party(d.id).state for d in user.devices for c in other_calls if c.party(d.id)}
+        caps: list[str] = ["terminate"]
+        if state == RINGING_IN:
+            caps += ["redirect", "pickedUp"]
+            if self.site.voicemail_number:
+                caps.append("redirectToVoiceMail")
+        elif state == ACTIVE:
+            caps += ["dropMe", "blindTransfer", "addParticipant"]
+            if HELD in other_states:
+                caps += ["transfer", "merge"]
+        elif state == HELD:
+            caps += ["dropMe"]
+            if ACTIVE in other_states:
+                caps += ["transfer", "merge"]
+        elif state in (RINGING_OUT, RELEASING):
+            caps += ["dropMe", "callBack"]
+        return {name: True for name in caps}
+
+    def device_capabilities(self, login: str) -> list[dict[str, Any]]:
+        return [
+            {"deviceId": d.id, "makeCall": True, "makeBusinessCall": False, "makePrivateCall": False,
+             "unParkCall": False}
+            for d in self.site.users[login].devices
+        ]
+
+    def views_of(self, login: str) -> dict[str, dict[str, Any]]:
+        """callRef → Call object, for every call of one user."""
+        user = self.site.users[login]
+        calls = {c.ref: c for d in user.devices for c in self.calls_of(d.id)}
+        return {ref: self.call_view(c, login) for ref, c in calls.items()}
+
+    def _all_views(self) -> dict[str, tuple[dict[str, dict[str, Any]], str]]:
+        return {login: (self.views_of(login), self.user_state(login)) for login in self.site.users}
+
+    # ------------------------------------------------------------------ events
+    def _commit(self, cause: str | None = None,
+                new_destination: dict[tuple[str, str], str] | None = None) -> None:
+        """Publish what changed for each user since the last commit."""
+        after = self._all_views()
+        for login, (views, ustate) in after.items():
+            old_views, old_state = self._views.get(login, ({}, "FREE"))
+            for ref, view in views.items():
+                if ref not in old_views:
+                    self._publish_created(login, view, cause)
+                elif view != old_views[ref]:
+                    self._publish_modified(login, old_views[ref], view, cause)
+            for ref in old_views:
+                if ref not in views:
+                    event = {"eventName": "OnCallRemoved", "loginName": login, "callRef": ref,
+                             "deviceCapabilities": []}
+                    if cause:
+                        event["cause"] = cause
+                    if new_destination and (login, ref) in new_destination:
+                        event["newDestination"] = new_destination[(login, ref)]
+                    self.bus.publish("telephony", login, event)
+            if ustate != old_state:
+                self.bus.publish("telephony", login,
+                                 {"eventName": "OnUserStateModified", "loginName": login, "state": ustate})
+        self._views = after
+
+    def _publish_created(self, login: str, view: dict[str, Any], cause: str | None) -> None:
+        event = {"eventName": "OnCallCreated", "loginName": login, **view,
+                 "deviceCapabilities": self.device_capabilities(login)}
+        if cause:
+            event["cause"] = cause
+        self.bus.publish("telephony", login, event)
+
+    def _publish_modified(self, login: str, old: dict[str, Any], new: dict[str, Any], cause: str | None) -> None:
+        old_legs = {leg["deviceId"]: leg for leg in old["legs"]}
+        new_legs = {leg["deviceId"]: leg for leg in new["legs"]}
+        old_parts = {p["participantId"]: p for p in old["participants"]}
+        new_parts = {p["participantId"]: p for p in new["participants"]}
+        event = {
+            "eventName": "OnCallModified",
+            "loginName": login,
+            "callRef": new["callRef"],
+            "callData": new["callData"],
+            "modifiedLegs": [leg for d, leg in new_legs.items() if d in old_legs and leg != old_legs[d]],
+            "addedLegs": [leg for d, leg in new_legs.items() if d not in old_legs],
+            "removedLegs": [leg for d, leg in old_legs.items() if d not in new_legs],
+            "modifiedParticipants": [p for i, p in new_parts.items() if i in old_parts and p != old_parts[i]],
+            "addedParticipants": [p for i, p in new_parts.items() if i not in old_parts],
+            "removedParticipantIds": [i for i in old_parts if i not in new_parts],
+            "deviceCapabilities": [],
+        }
+        if cause:
+            event["cause"] = cause
+        self.bus.publish("telephony", login, event)
+
+    def _count_missed(self, call: Call) -> None:
+        """A call that ends while a user's set still rings is a missed call for that user."""
+        for party in call.parties:
+            if party.login and party.state == RINGING_IN and call.pending_callee is None:
+                self.missed[party.login] = self.missed.get(party.login, 0) + 1
+                self.bus.publish("eventSummary", party.login, {
+                    "eventName": "OnEventSummaryUpdated", "loginName": party.login,
+                    "eventSummary": self.event_summary(party.login)})
+
+    def event_summary(self, login: str) -> dict[str, Any]:
+        missed = self.missed.get(login, 0)
+        return {"missedCallsNb": missed, "voiceMessagesNb": 0, "callBackRequestsNb": 0, "faxNb": 0,
+                "newTextNb": 0, "oldTextNb": 0, "eventWaiting": missed > 0}
+
+    # ------------------------------------------------------------------ helpers for operations
+    def _my_party(self, call: Call, device: str) -> Party:
+        party = call.party(device)
+        if party is None:
+            raise TelephonyError(403, "UNAUTHORIZED", "INVALID_DEVICE",
+                                 f"device {device} is not in call {call.ref}")
+        return party
+
+    @staticmethod
+    def _require(party: Party, *states: str, action: str) -> None:
+        if party.state not in states:
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE",
+                                 f"cannot {action}: device {party.number} is {party.state}")
+
+    def _ring(self, call: Call, callee: str) -> None:
+        """Offer the call to ``callee``: it rings, or the caller hears busy / the call fails."""
+        kind = self._check_reachable(callee)
+        caller = call.parties[0]
+        if kind == "local" and self.is_busy(callee):
+            caller.state = RELEASING
+            self._commit("BUSY")
+            return
+        call.parties.append(self._party_for(callee, RINGING_IN))
+        caller.state = RINGING_OUT
+        if kind == "voicemail":
+            call.parties[-1].state = ACTIVE
+            caller.state = ACTIVE
+            call.answered = True
+        self._commit(None)
+
+    def _clear(self, call: Call, cause: str) -> None:
+        """End a call for everyone still in it: each remaining party releases, then it is removed."""
+        self._count_missed(call)
+        for p in call.parties:
+            p.state = RELEASING
+        self._commit(cause)
+        self.calls.pop(call.ref, None)
+        self._commit(cause)
+
+    def _leave(self, call: Call, device: str, cause: str) -> None:
+        """``device`` leaves; a call left with one party ends, a conference goes on."""
+        call.parties = [p for p in call.parties if p.number != device]
+        if len(call.parties) >= 2 and call.answered:
+            self._commit(cause)
+        else:
+            self._clear(call, cause)
+
+    # ------------------------------------------------------------------ operations
+    def make_call(self, device: str, callee: str, auto_answer: bool = True, consultation: bool = True) -> str:
+        """Place a call from ``device``; an active call is put on hold first (a consultation call)."""
+        if not self.site.device(device):
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_CALLING", f"{device} is not a device")
+        if not callee:
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", "callee is missing")
+        if callee == device:
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", "a device cannot call itself")
+        self._check_reachable(callee)
+        states = self.leg_state(device)
+        if any(s in (RINGING_OUT, DIALING, RELEASING) for s in states.values()):
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE",
+                                 f"device {device} is already placing a call")
+        active = [ref for ref, s in states.items() if s == ACTIVE]
+        if active and not consultation:
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE",
+                                 f"device {device} is in a call")
+        for ref in active:  # consultation: hold the current call
+            self.calls[ref].party(device).state = HELD
+        if active:
+            self._commit(None)
+        call = Call(self._new_ref(), [self._party_for(device, DIALING)], self.clock.now(), initial_called=callee)
+        self.calls[call.ref] = call
+        if auto_answer:
+            self._ring(call, callee)
+        else:
+            call.parties[0].state = RINGING_IN
+            call.pending_callee = callee
+            self._commit(None)
+        return call.ref
+
+    def outside_call(self, caller: str, callee: str) -> str:
+        """An outside party (or any number, for the simulator) calls ``callee``."""
+        if self.site.device(caller):
+            return self.make_call(caller, callee)
+        if not self.site.device(callee):
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a device")
+        call = Call(self._new_ref(), [Party(caller, None, DIALING)], self.clock.now(), initial_called=callee)
+        self.calls[call.ref] = call
+        self._ring(call, callee)
+        return call.ref
+
+    def answer(self, ref: str, device: str) -> None:
+        call = self.call(ref)
+        party = self._my_party(call, device)
+        self._require(party, RINGING_IN, action="answer")
+        if call.pending_callee:  # the caller picked up its own ringing set: now dial out
+            callee, call.pending_callee = call.pending_callee, None
+            party.state = DIALING
+            self._ring(call, callee)
+            return
+        for other in self.calls_of(device):  # answering puts a current conversation on hold
+            mine = other.party(device)
+            if other is not call and mine.state == ACTIVE:
+                mine.state = HELD
+        party.state = ACTIVE
+        for other in call.others(device):
+            if other.state == RINGING_OUT:
+                other.state = ACTIVE
+        call.answered = True
+        self._commit(None)
+
+    def answer_device(self, device: str) -> str:
+        """Answer whatever rings on ``device`` (``basicCall/answer``, or a person picking up)."""
+        for call in self.calls_of(device):
+            if call.party(device).state == RINGING_IN:
+                self.answer(call.ref, device)
+                return call.ref
+        raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE",
+                             f"nothing rings on {device}")
+
+    def release(self, ref: str, device: str | None = None) -> None:
+        """Hang up the whole call (``DELETE /calls/{callRef}``): every party is released."""
+        call = self.call(ref)
+        if device is not None:
+            self._my_party(call, device)
+            call.parties = [p for p in call.parties if p.number != device]
+        self._clear(call, "CLEARED")
+
+    def drop_me(self, ref: str, device: str) -> None:
+        """``device`` leaves the call; a conference goes on without it."""
+        call = self.call(ref)
+        party = self._my_party(call, device)
+        cause = "BUSY" if party.state == RINGING_IN else "CLEARED"
+        if party.state == RINGING_IN:  # declining: the call stays with the caller, who hears busy
+            call.parties.remove(party)
+            for other in call.parties:
+                other.state = RELEASING
+            self._count_missed_for(party)
+            self._commit(cause)
+            return
+        self._leave(call, device, cause)
+
+    def _count_missed_for(self, party: Party) -> None:
+        if party.login:
+            self.missed[party.login] = self.missed.get(party.login, 0) + 1
+            self.bus.publish("eventSummary", party.login, {
+                "eventName": "OnEventSummaryUpdated", "loginName": party.login,
+                "eventSummary": self.event_summary(party.login)})
+
+    def hang_up_device(self, device: str) -> list[str]:
+        """A person hangs up ``device``: it leaves its current call (a ringing set declines)."""
+        calls = self.calls_of(device)
+        if not calls:
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE", f"{device} is idle")
+        order = sorted(calls, key=lambda c: c.party(device).state == HELD)
+        target = order[0]
+        self.drop_me(target.ref, device)
+        return [target.ref]
+
+    def hold(self, ref: str, device: str) -> None:
+        call = self.call(ref)
+        party = self._my_party(call, device)
+        self._require(party, ACTIVE, action="hold")
+        party.state = HELD
+        self._commit(None)
+
+    def retrieve(self, ref: str, device: str) -> None:
+        call = self.call(ref)
+        party = self._my_party(call, device)
+        self._require(party, HELD, action="retrieve")
+        for other in self.calls_of(device):
+            if other is not call and other.party(device).state == ACTIVE:
+                other.party(device).state = HELD
+        party.state = ACTIVE
+        self._commit(None)
+
+    def alternate(self, ref: str, device: str) -> None:
+        """Hold the active call and retrieve ``ref`` (which is on hold)."""
+        self.retrieve(ref, device)
+
+    def reconnect(self, held_ref: str, device: str, enquiry_ref: str) -> None:
+        """Give up the consultation ``enquiry_ref`` and go back to the held call."""
+        held = self.call(held_ref)
+        self._require(self._my_party(held, device), HELD, action="reconnect")
+        enquiry = self.call(enquiry_ref)
+        self._my_party(enquiry, device)
+        self._leave(enquiry, device, "CLEARED")
+        self.retrieve(held_ref, device)
+
+    def _active_and_held(self, active_ref: str, held_ref: str, device: str) -> tuple[Call, Call]:
+        active, held = self.call(active_ref), self.call(held_ref)
+        if active is held:
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_CALL_ID", "the two calls are the same")
+        self._require(self._my_party(held, device), HELD, action="use the held call")
+        self._require(self._my_party(active, device), ACTIVE, RINGING_OUT, action="use the active call")
+        return active, held
+
+    def transfer(self, active_ref: str, held_ref: str, device: str) -> str:
+        """Connect the parties of the held call with those of the active one; ``device`` drops out."""
+        active, held = self._active_and_held(active_ref, held_ref, device)
+        ringing = any(p.state == RINGING_IN for p in active.others(device))
+        moved = active.others(device)
+        held.parties = [p for p in held.parties if p.number != device]
+        for p in held.parties:
+            p.state = RINGING_OUT if ringing else ACTIVE
+        held.parties.extend(moved)
+        held.answered = not ringing
+        del self.calls[active.ref]
+        self._commit("TRANSFERRED")
+        return held.ref
+
+    def merge(self, active_ref: str, held_ref: str, device: str) -> str:
+        """Make a three-party conference of the active and the held call."""
+        active, held = self._active_and_held(active_ref, held_ref, device)
+        if any(p.state == RINGING_IN for p in active.others(device)):
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE",
+                                 "the consulted party has not answered yet")
+        held.parties.extend(active.others(device))
+        for p in held.parties:
+            p.state = ACTIVE
+        held.answered = True
+        del self.calls[active.ref]
+        self._commit("CONFERENCED")
+        return held.ref
+
+    def blind_transfer(self, ref: str, device: str, target: str) -> None:
+        """Send the call to ``target`` without consulting; ``device`` drops out at once."""
+        call = self.call(ref)
+        self._require(self._my_party(call, device), ACTIVE, HELD, action="transfer")
+        self._check_reachable(target)
+        if target == device or call.party(target):
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"cannot transfer to {target}")
+        call.parties = [p for p in call.parties if p.number != device]
+        if self.site.device(target) and self.is_busy(target):
+            for p in call.parties:
+                p.state = RELEASING
+            self._commit("BUSY")
+            return
+        for p in call.parties:
+            p.state = RINGING_OUT
+        call.parties.append(self._party_for(target, RINGING_IN))
+        call.answered = False
+        self._commit("TRANSFERRED")
+
+    def redirect(self, ref: str, device: str, target: str) -> None:
+        """Deflect a call ringing on ``device`` to ``target`` (``VOICEMAIL`` for the voice mail)."""
+        call = self.call(ref)
+        party = self._my_party(call, device)
+        self._require(party, RINGING_IN, action="redirect")
+        if target.upper() == "VOICEMAIL":
+            if not self.site.voicemail_number:
+                raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", "no voice mail here")
+            target = self.site.voicemail_number
+        self._check_reachable(target)
+        if target == device or call.party(target):
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"cannot redirect to {target}")
+        if self.site.device(target) and self.is_busy(target):
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "RESOURCE_BUSY", f"{target} is busy")
+        call.parties.remove(party)
+        call.last_redirecting = device
+        new = self._party_for(target, RINGING_IN)
+        if target == self.site.voicemail_number:
+            new.state = ACTIVE
+            for p in call.parties:
+                p.state = ACTIVE
+            call.answered = True
+        call.parties.append(new)
+        self._commit("REDIRECTED", new_destination={(party.login or "", ref): target})
+
+    def drop_participant(self, ref: str, device: str, participant: str) -> None:
+        """Remove another party from a call ``device`` takes part in."""
+        call = self.call(ref)
+        self._my_party(call, device)
+        if participant == device or not call.party(participant):
+            raise TelephonyError(404, "LEG_NOT_FOUND", "INVALID_DATA", f"no participant {participant} in {ref}")
+        self._leave(call, participant, "PARTICIPANT_LEFT")
+
+    def set_device_state(self, device: str, state: str) -> None:
+        """Put a set in or out of service (a person unplugs it, a fault)."""
+        dev = self.site.device(device)
+        if dev is None:
+            raise TelephonyError(404, "BAD_PARAMETER_VALUE", "INVALID_DEVICE", f"{device} is not a device")
+        dev.state = state
+        self.bus.publish("telephony", dev.owner, {
+            "eventName": "OnDeviceStateModified", "loginName": dev.owner,
+            "deviceStates": [{"deviceId": dev.id, "state": state}]})
+
+    def telephony_state(self, login: str) -> dict[str, Any]:
+        """The O2G ``TelephonicState`` of a user (REST form: ``deviceStates`` wrapped in an object)."""
+        user = self.site.users[login]
+        return {
+            "calls": list(self.views_of(login).values()),
+            "deviceCapabilities": self.device_capabilities(login),
+            "userState": self.user_state(login),
+            "deviceStates": {"deviceStates": [{"deviceId": d.id, "state": d.state} for d in user.devices]},
+        }
+
+    def publish_snapshot(self, login: str) -> None:
+        """Answer ``POST telephony/state/snapshot``: one ``OnTelephonyState`` (without deviceStates)."""
+        state = self.telephony_state(login)
+        state.pop("deviceStates")
+        self.bus.publish("telephony", login, {"eventName": "OnTelephonyState", "loginName": login, "state": state})
