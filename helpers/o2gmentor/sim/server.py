@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,6 +147,7 @@ class SimServer:
     def run_forever(self) -> None:
         """Serve in the foreground until interrupted (``o2gmentor sim``)."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        signal.signal(signal.SIGTERM, _exit_on_signal)
         self.start()
         print(f"Simulated O2G ({self.scenario_name}) on {self.info.url} — trust the course CA: {self.ca_path}",
               flush=True)
@@ -157,6 +159,10 @@ class SimServer:
             pass
         finally:
             self.stop()
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(0)
 
 
 async def _as_coro(fn, *args):

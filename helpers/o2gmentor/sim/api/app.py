@@ -49,6 +49,9 @@ class SimState:
         return rows
 
 
+STATE_KEY = web.AppKey("state", SimState)
+
+
 @web.middleware
 async def o2g_errors(request: web.Request, handler) -> web.StreamResponse:
     """Every failure becomes an O2G error body with the right status — never a bare 500."""
@@ -74,7 +77,7 @@ async def o2g_errors(request: web.Request, handler) -> web.StreamResponse:
 
 async def _ticker(app: web.Application) -> Any:
     """Fire the clock's timers in real time and expire idle sessions."""
-    state: SimState = app["state"]
+    state = app[STATE_KEY]
 
     async def tick() -> None:
         while True:
@@ -95,7 +98,7 @@ async def _ticker(app: web.Application) -> Any:
 
 def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[o2g_errors], client_max_size=2 * 1024 * 1024)
-    app["state"] = state
+    app[STATE_KEY] = state
     for module in (sessions, subscriptions, users, telephony, routing, eventsummary, control):
         app.add_routes(module.routes(state))
     app.cleanup_ctx.append(_ticker)

@@ -218,7 +218,10 @@ def routes(state: SimState) -> list[web.RouteDef]:
                 await response.write(_line(event))
             while not sub.closed and sub.channel is response:
                 while sub.queue and sub.channel is response:
-                    await response.write(_line(sub.queue.popleft()))
+                    if request.transport is None or request.transport.is_closing():
+                        raise ConnectionResetError("the client left")
+                    await response.write(_line(sub.queue[0]))
+                    sub.queue.popleft()  # only once written: a client that left gets it on re-attach
                 sub.wake.clear()
                 if sub.queue:
                     continue

@@ -236,12 +236,7 @@ class CallEngine:
         after = self._all_views()
         for login, (views, ustate) in after.items():
             old_views, old_state = self._views.get(login, ({}, "FREE"))
-            for ref, view in views.items():
-                if ref not in old_views:
-                    self._publish_created(login, view, cause)
-                elif view != old_views[ref]:
-                    self._publish_modified(login, old_views[ref], view, cause)
-            for ref in old_views:
+            for ref in old_views:  # removals first: a call replaced by another ends before the new one shows
                 if ref not in views:
                     event = {"eventName": "OnCallRemoved", "loginName": login, "callRef": ref,
                              "deviceCapabilities": []}
@@ -250,6 +245,11 @@ class CallEngine:
                     if new_destination and (login, ref) in new_destination:
                         event["newDestination"] = new_destination[(login, ref)]
                     self.bus.publish("telephony", login, event)
+            for ref, view in views.items():
+                if ref not in old_views:
+                    self._publish_created(login, view, cause)
+                elif view != old_views[ref]:
+                    self._publish_modified(login, old_views[ref], view, cause)
             if ustate != old_state:
                 self.bus.publish("telephony", login,
                                  {"eventName": "OnUserStateModified", "loginName": login, "state": ustate})

@@ -1,0 +1,121 @@
+"""The ``o2gmentor`` command: run the simulator, act on it, list the site's accounts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from o2gmentor.client.errors import O2GConnectionError, O2GError
+
+
+def _sim(args: argparse.Namespace) -> int:
+    from o2gmentor.sim.server import DEFAULT_PORT, SimServer
+
+    if args.background:
+        from o2gmentor.course import simproc
+
+        info, started = simproc.ensure_running(port=args.port or DEFAULT_PORT, scenario=args.scenario,
+                                               state_dir=args.state_dir, host=args.host)
+        print(f"Simulated O2G {'started' if started else 'already running'} at {info.url} "
+              f"(scenario {info.scenario}); CA: {info.ca}")
+        return 0
+    port = DEFAULT_PORT if args.port is None else args.port
+    SimServer(host=args.host, port=port, scenario=args.scenario, state_dir=args.state_dir).run_forever()
+    return 0
+
+
+def _sim_stop(args: argparse.Namespace) -> int:
+    from o2gmentor.course import simproc
+
+    print("stopped" if simproc.stop(args.state_dir) else "no simulator was running")
+    return 0
+
+
+def _sim_ctl(args: argparse.Namespace) -> int:
+    from o2gmentor.sim.control_client import SimControl
+    from o2gmentor.sim.server import read_info
+
+    ctl = SimControl.from_state_dir(args.state_dir)
+    if args.port is not None:
+        info = read_info(Path(args.state_dir)) if args.state_dir else ctl.info
+        info.port = args.port
+        ctl = SimControl(info)
+    action, rest = args.action, args.args
+    arity = {"status": 0, "phones": 0, "users": 0, "reset": 0, "answer": 1, "hangup": 1, "advance": 1,
+             "phone": 1, "dial": 2, "outside-call": 2}
+    if action not in arity:
+        print(f"unknown action {action!r}; one of: {', '.join(sorted(arity))}", file=sys.stderr)
+        return 2
+    if len(rest) != arity[action]:
+        print(f"{action} takes {arity[action]} argument(s)", file=sys.stderr)
+        return 2
+    handlers = {
+        "status": ctl.status, "phones": ctl.phones, "users": ctl.users, "reset": ctl.reset,
+        "answer": ctl.answer, "hangup": ctl.hangup, "phone": ctl.phone, "dial": ctl.dial,
+        "outside-call": ctl.outside_call, "advance": lambda s: {"clock": ctl.advance(float(s))},
+    }
+    result = handlers[action](*rest)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    from o2gmentor.sim import scenario as scenarios
+    from o2gmentor.sim.api.app import SimState
+    from o2gmentor.sim.model.pbx import Pbx
+
+    rows = SimState(Pbx(scenarios.load(args.scenario))).directory()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'login':<10} {'password':<11} {'number':<7} {'role':<6} name")
+    for row in rows:
+        print(f"{row['login']:<10} {row['password']:<11} {row['number'] or '-':<7} {row['role']:<6} {row['name']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="o2gmentor", description="O2G Mentor: the course's tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sim = sub.add_parser("sim", help="run the simulated O2G (foreground; --background to detach)")
+    sim.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sim.add_argument("--port", type=int, default=None, help="HTTPS port (default 8443; 0 = any free port)")
+    sim.add_argument("--scenario", default="default", help="scenario name or path to a scenario JSON file")
+    sim.add_argument("--state-dir", type=Path, default=None, help="folder for ca.pem and control.json")
+    sim.add_argument("--background", action="store_true", help="start in the background (or reuse) and return")
+    sim.set_defaults(func=_sim)
+
+    stop = sub.add_parser("sim-stop", help="stop the background simulator")
+    stop.add_argument("--state-dir", type=Path, default=None)
+    stop.set_defaults(func=_sim_stop)
+
+    ctl = sub.add_parser("sim-ctl", help="act on the running simulator (simulator only)",
+                         description="Actions: status, phones, phone N, users, answer N, hangup N, dial N TO, "
+                                     "outside-call FROM TO, advance SECONDS, reset")
+    ctl.add_argument("--port", type=int, default=None, help="the simulator's port, if not the recorded one")
+    ctl.add_argument("--state-dir", type=Path, default=None)
+    ctl.add_argument("action")
+    ctl.add_argument("args", nargs="*")
+    ctl.set_defaults(func=_sim_ctl)
+
+    users = sub.add_parser("users", help="list the simulated site's accounts")
+    users.add_argument("--json", action="store_true", help="as JSON: login, password, number, name, role")
+    users.add_argument("--scenario", default="default")
+    users.set_defaults(func=_users)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (O2GError, O2GConnectionError, ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""HTTP for the O2G client: one ``requests`` session, TLS verified against a chosen CA bundle.
+
+``requests`` lets the ``REQUESTS_CA_BUNDLE`` environment variable override ``Session.verify``,
+which would silently ignore a private CA; so ``verify`` is passed on every request instead.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+
+from o2gmentor.client.errors import O2GConnectionError, O2GError
+
+TIMEOUT = (10.0, 30.0)
+
+
+def tls_hint(ca_bundle: str | None) -> str:
+    if ca_bundle:
+        return f"the server's certificate is not signed by the CA in {ca_bundle}, or does not name this host"
+    return "give the CA bundle that signed the gateway's certificate (O2G_CA_BUNDLE) — never disable checks"
+
+
+class Transport:
+    """Sends requests to one O2G, keeping its cookies; parses JSON answers; raises ``O2GError``."""
+
+    def __init__(self, ca_bundle: str | None = None, timeout: tuple[float, float] = TIMEOUT) -> None:
+        self.http = requests.Session()
+        self.verify: str | bool = ca_bundle or True
+        self.ca_bundle = ca_bundle
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"Transport(verify={self.verify!r})"
+
+    def request(self, method: str, url: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
+                auth: tuple[str, str] | None = None, expect_json: bool = False,
+                ok_empty: bool = True, with_headers: bool = False) -> Any:
+        """Send one request; return the parsed JSON body (None when empty).
+
+        With ``with_headers``, return ``(body, headers)`` (e.g. for the ``Location`` of a new call).
+        """
+        headers = {"Accept": "application/json"}
+        data = None
+        if json_body is not None:
+            data = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self.http.request(method, url, data=data, params=params, headers=headers, auth=auth,
+                                         verify=self.verify, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise O2GConnectionError(url, f"TLS check failed ({exc.__class__.__name__})",
+                                     tls_hint(self.ca_bundle)) from None
+        except requests.exceptions.ConnectionError:
+            raise O2GConnectionError(url, "connection refused or host unreachable",
+                                     "is the gateway running? For the simulator, run setup() again "
+                                     "(or `o2gmentor sim`)") from None
+        except requests.exceptions.Timeout:
+            raise O2GConnectionError(url, "no answer in time", "the gateway is slow or unreachable") from None
+        body = self.parse(response, expect_json=expect_json, ok_empty=ok_empty)
+        return (body, response.headers) if with_headers else body
+
+    @staticmethod
+    def parse(response: requests.Response, *, expect_json: bool = False, ok_empty: bool = True) -> Any:
+        body: Any = None
+        if response.content:
+            try:
+                body = response.json()
+            except ValueError:
+                body = response.text
+        if not response.ok:
+            raise O2GError(response.status_code, response.request.method or "?", response.url, body)
+        if body is None and expect_json and not ok_empty:
+            raise O2GError(response.status_code, response.request.method or "?", response.url,
+                           {"helpMessage": "expected a JSON body, got nothing"})
+        return body

@@ -1,0 +1,87 @@
+"""A client for the simulator's control API (``/sim/…``) — simulator only, never a real O2G."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from o2gmentor.client.errors import O2GConnectionError
+from o2gmentor.client.transport import Transport
+from o2gmentor.sim.api.control import TOKEN_HEADER
+from o2gmentor.sim.server import SimInfo, default_state_dir, read_info
+
+
+class SimControl:
+    """Act as the people and the world around the simulated PBX."""
+
+    def __init__(self, info: SimInfo) -> None:
+        self.info = info
+        self._transport = Transport(info.ca)
+        self._transport.http.headers[TOKEN_HEADER] = info.token
+
+    def __repr__(self) -> str:
+        return f"SimControl({self.info.url})"
+
+    @classmethod
+    def from_state_dir(cls, state_dir: Path | None = None) -> SimControl:
+        folder = Path(state_dir) if state_dir else default_state_dir()
+        info = read_info(folder)
+        if info is None:
+            raise O2GConnectionError(str(folder / "control.json"), "no simulator has written its address here",
+                                     "start it with `o2gmentor sim` (or setup() in a notebook)")
+        return cls(info)
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return self._transport.request(method, self.info.url + "/sim" + path, json_body=body)
+
+    def alive(self) -> bool:
+        try:
+            self._call("GET", "/status")
+            return True
+        except (O2GConnectionError, requests.RequestException):
+            return False
+        except Exception:  # noqa: BLE001 - another server on that port, or an old token
+            return False
+
+    def status(self) -> dict[str, Any]:
+        return self._call("GET", "/status")
+
+    def users(self) -> list[dict[str, Any]]:
+        """The site's accounts, with their simulator passwords."""
+        return self._call("GET", "/users")["users"]
+
+    def phones(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/phones")["phones"]
+
+    def phone(self, number: str) -> dict[str, Any]:
+        return self._call("GET", f"/phones/{number}")
+
+    def answer(self, number: str) -> dict[str, Any]:
+        """The person at ``number`` picks up the ringing phone (an outside number works too)."""
+        return self._call("POST", f"/phones/{number}/answer")
+
+    def hangup(self, number: str) -> dict[str, Any]:
+        """The person at ``number`` hangs up (a ringing phone declines)."""
+        return self._call("POST", f"/phones/{number}/hangup")
+
+    def dial(self, number: str, to: str) -> dict[str, Any]:
+        """The person at ``number`` picks up and dials ``to``."""
+        return self._call("POST", f"/phones/{number}/dial", {"to": to})
+
+    def outside_call(self, caller: str, callee: str) -> dict[str, Any]:
+        """Someone outside (``caller``, any number) calls ``callee``."""
+        return self._call("POST", "/outside-call", {"from": caller, "to": callee})
+
+    def set_device_state(self, number: str, in_service: bool) -> dict[str, Any]:
+        return self._call("POST", f"/phones/{number}/state",
+                          {"state": "IN_SERVICE" if in_service else "OUT_OF_SERVICE"})
+
+    def advance(self, seconds: float) -> float:
+        """Move the simulated clock forward, firing timers on the way."""
+        return self._call("POST", "/clock/advance", {"seconds": seconds})["clock"]
+
+    def reset(self) -> dict[str, Any]:
+        """Hang up every call and reload the scenario (sessions stay open)."""
+        return self._call("POST", "/reset")
