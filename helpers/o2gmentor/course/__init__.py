@@ -34,9 +34,9 @@ class Course:
         return f"https://{self.host}"
 
     def users(self) -> list[dict[str, Any]]:
-        """The site's accounts (simulator: the scenario's people, with their practice passwords)."""
+        """The site's accounts (simulator: the scenario's people); passwords are left out."""
         if self.sim is not None:
-            return self.sim.users()
+            return [{k: v for k, v in row.items() if k != "password"} for row in self.sim.users()]
         rows = []
         if self.settings.login:
             rows.append({"login": self.settings.login, "role": "user"})
@@ -65,7 +65,10 @@ class Course:
 
     def _password_for(self, login: str) -> str:
         if self.sim is not None:
-            return self.user(login)["password"]
+            for row in self.sim.users():
+                if row["login"] == login:
+                    return row["password"]
+            raise KeyError(f"no account {login!r} on the simulated site")
         if login == self.settings.login and self.settings.password:
             return self.settings.password
         if login == self.settings.admin_login and self.settings.admin_password:

@@ -9,6 +9,7 @@ REST read returns at the same moment, whichever operation caused them.
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,6 +63,7 @@ class Call:
     last_redirecting: str | None = None
     pending_callee: str | None = None  # makeCall without autoAnswer: the caller's own set rings first
     answered: bool = False
+    uuid: str = ""
     tags: list[dict[str, Any]] = field(default_factory=list)
 
     def party(self, number: str) -> Party | None:
@@ -89,6 +91,13 @@ class CallEngine:
             ref = f"{self._random.getrandbits(64):016x}"
             if ref not in self.calls:
                 return ref
+
+    def _new_call(self, first: Party, callee: str) -> Call:
+        """A call with its first party, a fresh callRef and UUID (seeded: the same on every run)."""
+        call = Call(self._new_ref(), [first], self.clock.now(), initial_called=callee,
+                    uuid=str(uuid.UUID(int=self._random.getrandbits(128), version=4)))
+        self.calls[call.ref] = call
+        return call
 
     def call(self, ref: str) -> Call:
         call = self.calls.get(ref)
@@ -152,7 +161,7 @@ class CallEngine:
             "state": state,
             "deviceCall": False,
             "anonymous": False,
-            "callUUID": f"{call.ref}-0000-4000-8000-{int(call.created) % 10**12:012d}",
+            "callUUID": call.uuid,
             "tags": call.tags,
             "capabilities": self._call_capabilities(call, login, state),
         }
@@ -367,8 +376,7 @@ class CallEngine:
             self.calls[ref].party(device).state = HELD
         if active:
             self._commit(None)
-        call = Call(self._new_ref(), [self._party_for(device, DIALING)], self.clock.now(), initial_called=callee)
-        self.calls[call.ref] = call
+        call = self._new_call(self._party_for(device, DIALING), callee)
         if auto_answer:
             self._ring(call, callee)
         else:
@@ -383,8 +391,7 @@ class CallEngine:
             return self.make_call(caller, callee)
         if not self.site.device(callee):
             raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a device")
-        call = Call(self._new_ref(), [Party(caller, None, DIALING)], self.clock.now(), initial_called=callee)
-        self.calls[call.ref] = call
+        call = self._new_call(Party(caller, None, DIALING), callee)
         self._ring(call, callee)
         return call.ref
 

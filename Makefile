@@ -1,0 +1,38 @@
+# O2G Mentor — `make lab` starts the course, `make test` runs every test. Both create .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8443
+
+.PHONY: setup lab sim sim-stop test lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## The course: the simulated O2G in the background, then JupyterLab on notebooks/
+lab: setup
+	$(BIN)/o2gmentor sim --background --port $(PORT)
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/00-start-here.ipynb
+
+sim: setup
+	$(BIN)/o2gmentor sim --port $(PORT)
+
+sim-stop: setup
+	$(BIN)/o2gmentor sim-stop
+
+## Every test: lint, units, the simulator over HTTPS, and every notebook top to bottom (nbval)
+test: setup
+	$(BIN)/ruff check helpers tests
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+
+lint: setup
+	$(BIN)/ruff check helpers tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build
