@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
 
 TOKEN_HEADER = "X-Sim-Token"
-PHONE_STATES = {"RINGING_INCOMING": "ringing", "RINGING_OUTGOING": "calling", "ACTIVE": "talking",
-                "HELD": "on hold", "RELEASING": "releasing", "DIALING": "dialling"}
+# A phone's state in words, by priority: a phone talking on one line and holding another is "talking".
+PHONE_STATES = {"ACTIVE": "talking", "RINGING_INCOMING": "ringing", "RINGING_OUTGOING": "calling",
+                "DIALING": "dialling", "HELD": "on hold", "RELEASING": "releasing"}
 
 
 def routes(state: SimState) -> list[web.RouteDef]:
@@ -37,14 +38,8 @@ def routes(state: SimState) -> list[web.RouteDef]:
         for call in pbx.calls.calls_of(number):
             calls.append({"callRef": call.ref, "state": call.party(number).state,
                           "with": [p.number for p in call.others(number)]})
-        states = [c["state"] for c in calls]
-        label = "idle"
-        for wire, word in PHONE_STATES.items():
-            if wire in states:
-                label = word
-                break
-        if "ACTIVE" in states:
-            label = "talking"
+        states = {c["state"] for c in calls}
+        label = next((word for wire, word in PHONE_STATES.items() if wire in states), "idle")
         return {"number": number, "login": user.login if user else None, "name": user.name if user else "",
                 "type": device.type if device else "EXTERNAL", "deviceState": device.state if device else None,
                 "userState": pbx.calls.user_state(user.login) if user else None, "state": label, "calls": calls}

@@ -56,23 +56,16 @@ def iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-# Services a session lists, by what the account may use (o2g-api-core.md §5). The SDKs look the
-# serviceName up lower-cased; any relativeUrl starting with /telephony is the telephony service.
-USER_SERVICES = [
-    ("Subscriptions", "/subscriptions", None),
-    ("BasicTelephony", "/telephony/basicCall", None),
-    ("Telephony", "/telephony/calls", "TELEPHONY_ADVANCED"),
-    ("Users", "/users", None),
-    ("Routing", "/routing", "TELEPHONY_ADVANCED"),
-    ("EventSummary", "/eventsummary", "TELEPHONY_ADVANCED"),
-]
-ADMIN_SERVICES = [
-    ("Subscriptions", "/subscriptions", None),
-    ("BasicTelephony", "/telephony/basicCall", None),
-    ("Telephony", "/telephony/calls", "TELEPHONY_ADVANCED"),
-    ("Users", "/users", None),
-    ("Routing", "/routing", "TELEPHONY_ADVANCED"),
-    ("EventSummary", "/eventsummary", "TELEPHONY_ADVANCED"),
+# Services a session lists (o2g-api-core.md §5): (serviceName, relativeUrl, licence needed, admin only).
+# The SDKs look the serviceName up lower-cased; any relativeUrl starting with /telephony is the one
+# telephony service, which is why basic and advanced telephony can be listed apart.
+SERVICES = [
+    ("Subscriptions", "/subscriptions", None, False),
+    ("BasicTelephony", "/telephony/basicCall", None, False),
+    ("Telephony", "/telephony/calls", "TELEPHONY_ADVANCED", False),
+    ("Users", "/users", None, False),
+    ("Routing", "/routing", "TELEPHONY_ADVANCED", False),
+    ("EventSummary", "/eventsummary", "TELEPHONY_ADVANCED", False),
 ]
 
 
@@ -96,11 +89,10 @@ class SessionStore:
 
     def services(self, session: Session) -> list[dict[str, str]]:
         owned = self.licences_of(session.login, session.admin)
-        table = ADMIN_SERVICES if session.admin else USER_SERVICES
         return [
             {"serviceName": name, "serviceVersion": "1.0", "relativeUrl": url}
-            for name, url, licence in table
-            if licence is None or licence in owned
+            for name, url, licence, admin_only in SERVICES
+            if (licence is None or licence in owned) and (session.admin or not admin_only)
         ]
 
     def session_info(self, request: web.Request, session: Session) -> dict[str, Any]:

@@ -136,31 +136,25 @@ def routes(state: SimState) -> list[web.RouteDef]:
 
         return handler
 
-    async def legs(request: web.Request) -> web.Response:
-        user = user_of(request)
-        ref = request.match_info["ref"]
-        my_call_device(user, ref)
-        view = engine().call_view(engine().calls[ref], user.login)
-        leg_id = request.match_info.get("leg")
-        if leg_id is None:
-            return web.json_response({"legs": view["legs"]})
-        leg = next((leg for leg in view["legs"] if leg["deviceId"] == leg_id), None)
-        if leg is None:
-            raise not_found(f"no leg {leg_id} in call {ref}")
-        return web.json_response(leg)
+    def call_part(collection: str, id_field: str, id_param: str):
+        """GET a call's ``legs`` / ``participants``, or one of them by id, as the user sees them."""
+        async def handler(request: web.Request) -> web.Response:
+            user = user_of(request)
+            ref = request.match_info["ref"]
+            my_call_device(user, ref)
+            items = engine().call_view(engine().calls[ref], user.login)[collection]
+            wanted = request.match_info.get(id_param)
+            if wanted is None:
+                return web.json_response({collection: items})
+            found = next((item for item in items if item[id_field] == wanted), None)
+            if found is None:
+                raise not_found(f"no {collection[:-1]} {wanted} in call {ref}")
+            return web.json_response(found)
 
-    async def participants(request: web.Request) -> web.Response:
-        user = user_of(request)
-        ref = request.match_info["ref"]
-        my_call_device(user, ref)
-        view = engine().call_view(engine().calls[ref], user.login)
-        pid = request.match_info.get("pid")
-        if pid is None:
-            return web.json_response({"participants": view["participants"]})
-        found = next((p for p in view["participants"] if p["participantId"] == pid), None)
-        if found is None:
-            raise not_found(f"no participant {pid} in call {ref}")
-        return web.json_response(found)
+        return handler
+
+    legs = call_part("legs", "deviceId", "leg")
+    participants = call_part("participants", "participantId", "pid")
 
     async def drop_participant(request: web.Request) -> web.Response:
         user = user_of(request)

@@ -293,10 +293,10 @@ class CallEngine:
             event["cause"] = cause
         self.bus.publish("telephony", login, event)
 
-    def _count_missed(self, call: Call) -> None:
-        """A call that ends while a user's set still rings is a missed call for that user."""
-        for party in call.parties:
-            if party.login and party.state == RINGING_IN and call.pending_callee is None:
+    def _count_missed(self, parties: list[Party]) -> None:
+        """Parties whose set still rang when the call ended for them have missed it."""
+        for party in parties:
+            if party.login and party.state == RINGING_IN:
                 self.missed[party.login] = self.missed.get(party.login, 0) + 1
                 self.bus.publish("eventSummary", party.login, {
                     "eventName": "OnEventSummaryUpdated", "loginName": party.login,
@@ -339,7 +339,8 @@ class CallEngine:
 
     def _clear(self, call: Call, cause: str) -> None:
         """End a call for everyone still in it: each remaining party releases, then it is removed."""
-        self._count_missed(call)
+        if call.pending_callee is None:  # a caller's own set ringing for makeCall is not a missed call
+            self._count_missed(call.parties)
         for p in call.parties:
             p.state = RELEASING
         self._commit(cause)
@@ -441,17 +442,10 @@ class CallEngine:
             call.parties.remove(party)
             for other in call.parties:
                 other.state = RELEASING
-            self._count_missed_for(party)
+            self._count_missed([party])
             self._commit(cause)
             return
         self._leave(call, device, cause)
-
-    def _count_missed_for(self, party: Party) -> None:
-        if party.login:
-            self.missed[party.login] = self.missed.get(party.login, 0) + 1
-            self.bus.publish("eventSummary", party.login, {
-                "eventName": "OnEventSummaryUpdated", "loginName": party.login,
-                "eventSummary": self.event_summary(party.login)})
 
     def hang_up_device(self, device: str) -> list[str]:
         """A person hangs up ``device``: it leaves its current call (a ringing set declines)."""
