@@ -228,6 +228,54 @@ class O2G:
 
         return EventSummary(self)
 
+    @property
+    def comlog(self):
+        from o2gmentor.client.comlog import Comlog
+
+        return Comlog(self)
+
+    @property
+    def voicemail(self):
+        from o2gmentor.client.voicemail import Voicemail
+
+        return Voicemail(self)
+
+    @property
+    def directory(self):
+        from o2gmentor.client.directory import Directory
+
+        return Directory(self)
+
+    @property
+    def phone_set(self):
+        from o2gmentor.client.phonesetprogramming import PhoneSetProgramming
+
+        return PhoneSetProgramming(self)
+
+    @property
+    def system(self):
+        from o2gmentor.client.maintenance import Maintenance
+
+        return Maintenance(self)
+
+    @property
+    def pbx_management(self):
+        from o2gmentor.client.pbxmanagement import PbxManagement
+
+        return PbxManagement(self)
+
+    @property
+    def user_management(self):
+        from o2gmentor.client.usermanagement import UserManagement
+
+        return UserManagement(self)
+
+    @property
+    def analytics(self):
+        from o2gmentor.client.analytics import Analytics
+
+        return Analytics(self)
+
     def subscribe(self, packages: list[str] | dict[str, list[str]], ids: list[str] | None = None,
                   *, on_event=None, start: bool = True):
         """Subscribe to event packages and open the event channel (an ``EventStream``).

@@ -11,7 +11,20 @@ from typing import Any
 
 from aiohttp import web
 
-from o2gmentor.sim.api import control, eventsummary, routing, sessions, subscriptions, telephony, users
+from o2gmentor.sim.api import (
+    analytics,
+    control,
+    directory,
+    eventsummary,
+    pbxmanagement,
+    phonesetprogramming,
+    routing,
+    sessions,
+    subscriptions,
+    telephony,
+    usermanagement,
+    users,
+)
 from o2gmentor.sim.api.errors import O2GHttpError, error_response
 from o2gmentor.sim.api.sessions import SessionStore
 from o2gmentor.sim.api.subscriptions import SubscriptionStore
@@ -99,7 +112,8 @@ async def _ticker(app: web.Application) -> Any:
 def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[o2g_errors], client_max_size=2 * 1024 * 1024)
     app[STATE_KEY] = state
-    for module in (sessions, subscriptions, users, telephony, routing, eventsummary, control):
+    for module in (sessions, subscriptions, users, telephony, routing, eventsummary, directory, phonesetprogramming,
+                   pbxmanagement, usermanagement, analytics, control):
         app.add_routes(module.routes(state))
     app.cleanup_ctx.append(_ticker)
     return app

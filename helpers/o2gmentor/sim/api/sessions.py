@@ -66,6 +66,14 @@ SERVICES = [
     ("Users", "/users", None, False),
     ("Routing", "/routing", "TELEPHONY_ADVANCED", False),
     ("EventSummary", "/eventsummary", "TELEPHONY_ADVANCED", False),
+    ("Comlog", "/comlog/records", "TELEPHONY_ADVANCED", False),
+    ("Voicemail", "/messaging/mailboxes", "TELEPHONY_ADVANCED", False),
+    ("Directory", "/directory", "TELEPHONY_ADVANCED", False),
+    ("PhoneSetProgramming", "/users", None, False),
+    ("Maintenance", "/system", None, True),
+    ("PbxManagement", "/pbxs", "MANAGEMENT", True),
+    ("UserManagement", "/usermanagement", None, True),
+    ("Analytics", "/analytics", "ANALYTICS", True),
 ]
 
 
@@ -83,7 +91,7 @@ class SessionStore:
 
     def licences_of(self, login: str, admin: bool) -> set[str]:
         if admin:
-            return {lic["name"] for lic in self.state.pbx.scenario.get("licences", [])}
+            return {lic.get("grants", lic["name"]) for lic in self.state.pbx.scenario.get("licences", [])}
         user = self.state.pbx.site.users.get(login)
         return set(user.licences) if user else set()
 

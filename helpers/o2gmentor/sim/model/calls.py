@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from o2gmentor.sim.model.bus import EventBus
+from o2gmentor.sim.model.history import ParticipationTracker
 from o2gmentor.sim.model.site import Site
 
 # MediaState values (o2g-api-core.md §9.3)
@@ -83,6 +84,7 @@ class CallEngine:
         self.calls: dict[str, Call] = {}
         self.missed: dict[str, int] = {login: 0 for login in site.users}
         self._random = random.Random(seed)
+        self.history = ParticipationTracker()
         self._views = self._all_views()
 
     # ------------------------------------------------------------------ look-ups
@@ -148,6 +150,14 @@ class CallEngine:
         if self.site.is_outside(callee):
             return "outside"
         raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a valid number")
+
+    def user_added(self, login: str) -> None:
+        self.missed.setdefault(login, 0)
+        self._views[login] = ({}, "FREE")
+
+    def user_removed(self, login: str) -> None:
+        self.missed.pop(login, None)
+        self._views.pop(login, None)
 
     # ------------------------------------------------------------------ views (what a user sees)
     def call_view(self, call: Call, login: str) -> dict[str, Any]:
@@ -259,6 +269,9 @@ class CallEngine:
                     self._publish_created(login, view, cause)
                 elif view != old_views[ref]:
                     self._publish_modified(login, old_views[ref], view, cause)
+            now = self.clock.now()
+            for ref in set(old_views) | set(views):
+                self.history.observe(login, ref, old_views.get(ref), views.get(ref), cause, now)
             if ustate != old_state:
                 self.bus.publish("telephony", login,
                                  {"eventName": "OnUserStateModified", "loginName": login, "state": ustate})

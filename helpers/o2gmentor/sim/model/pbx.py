@@ -8,7 +8,9 @@ from o2gmentor.sim.clock import VirtualClock
 from o2gmentor.sim.model.bus import EventBus
 from o2gmentor.sim.model.calls import CallEngine
 from o2gmentor.sim.model.routing import RoutingState
-from o2gmentor.sim.model.site import Site
+from o2gmentor.sim.model.management import ManagementTree
+from o2gmentor.sim.model.phonesets import PhoneSets
+from o2gmentor.sim.model.site import Site, User
 
 
 class Pbx:
@@ -25,6 +27,8 @@ class Pbx:
         self.site = Site(self.scenario)
         self.calls = CallEngine(self.site, self.bus, self.clock, self.seed)
         self.routing: dict[str, RoutingState] = {login: RoutingState() for login in self.site.users}
+        self.management = ManagementTree(self)
+        self.phonesets = PhoneSets(self)
 
     def reset(self) -> None:
         """Hang up every call (with its events), then reload the scenario's data."""
@@ -35,3 +39,26 @@ class Pbx:
 
     def routing_of(self, login: str) -> RoutingState:
         return self.routing.setdefault(login, RoutingState())
+
+    def publish_routing(self, login: str) -> None:
+        """Tell the user's watchers its routing changed (``OnRoutingStateChanged``, package routingManagement)."""
+        self.bus.publish("routingManagement", login, {
+            "eventName": "OnRoutingStateChanged", "loginName": login,
+            "routingState": self.routing_of(login).to_json()})
+
+    def add_user(self, user: User) -> None:
+        """A new O2G user (e.g. a Subscriber created with A4980): it can log in, call and be called."""
+        self.site.add_user(user)
+        self.routing[user.login] = RoutingState()
+        self.calls.user_added(user.login)
+
+    def remove_user(self, login: str) -> User:
+        """Remove an O2G user: its calls end first, its open sessions stop working."""
+        user = self.site.users[login]
+        for device in user.devices:
+            for call in list(self.calls.calls_of(device.id)):
+                self.calls.release(call.ref)
+        self.routing.pop(login, None)
+        removed = self.site.remove_user(login)
+        self.calls.user_removed(login)
+        return removed

@@ -127,6 +127,16 @@ class Site:
             e["number"]: External(e["number"], e.get("name", "")) for e in scenario.get("externals", [])
         }
 
+    # --- changes (PBX management, user management) ---------------------------------------
+    def add_user(self, user: User) -> None:
+        """Make an OXE subscriber an O2G user (its number and login must be free)."""
+        if user.login in self.users or self.device(user.number) or user.login in self.admins:
+            raise ValueError(f"{user.login} / {user.number} already exists")
+        self.users[user.login] = user
+
+    def remove_user(self, login: str) -> User:
+        return self.users.pop(login)
+
     # --- look-ups -------------------------------------------------------------------------
     def user(self, login_or_number: str) -> User | None:
         """A user by login name, or by company number (O2G accepts both in ``/users/{x}``)."""
