@@ -44,17 +44,26 @@ def _sim_ctl(args: argparse.Namespace) -> int:
         ctl = SimControl(info)
     action, rest = args.action, args.args
     arity = {"status": 0, "phones": 0, "users": 0, "reset": 0, "answer": 1, "hangup": 1, "advance": 1,
-             "phone": 1, "dial": 2, "outside-call": 2}
+             "phone": 1, "dial": 2, "outside-call": 2, "cti-down": (0, 1), "cti-up": (0, 1), "pbx-down": (0, 1),
+             "pbx-up": (0, 1), "licence-expiring": 2, "expire-session": (0, 1), "drop-channels": 0,
+             "unavailable": 1, "ha-switch": 0}
     if action not in arity:
         print(f"unknown action {action!r}; one of: {', '.join(sorted(arity))}", file=sys.stderr)
         return 2
-    if len(rest) != arity[action]:
-        print(f"{action} takes {arity[action]} argument(s)", file=sys.stderr)
+    low, high = arity[action] if isinstance(arity[action], tuple) else (arity[action], arity[action])
+    if not low <= len(rest) <= high:
+        print(f"{action} takes {low if low == high else f'{low} to {high}'} argument(s)", file=sys.stderr)
         return 2
     handlers = {
         "status": ctl.status, "phones": ctl.phones, "users": ctl.users, "reset": ctl.reset,
         "answer": ctl.answer, "hangup": ctl.hangup, "phone": ctl.phone, "dial": ctl.dial,
         "outside-call": ctl.outside_call, "advance": lambda s: {"clock": ctl.advance(float(s))},
+        "cti-down": lambda node=None: ctl.cti_link(False, node), "cti-up": lambda node=None: ctl.cti_link(True, node),
+        "pbx-down": lambda node=None: ctl.pbx_link(False, node), "pbx-up": lambda node=None: ctl.pbx_link(True, node),
+        "licence-expiring": lambda name, days: ctl.licence_expiring(name, float(days)),
+        "expire-session": lambda login=None: {"closed": ctl.expire_sessions(login)},
+        "drop-channels": lambda: {"dropped": ctl.drop_channels()},
+        "unavailable": lambda seconds: ctl.unavailable(float(seconds)), "ha-switch": ctl.ha_switch,
     }
     result = handlers[action](*rest)
     print(json.dumps(result, indent=2))
@@ -94,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ctl = sub.add_parser("sim-ctl", help="act on the running simulator (simulator only)",
                          description="Actions: status, phones, phone N, users, answer N, hangup N, dial N TO, "
-                                     "outside-call FROM TO, advance SECONDS, reset")
+                                     "outside-call FROM TO, advance SECONDS, reset; faults: cti-down [NODE], "
+                                     "cti-up [NODE], pbx-down [NODE], pbx-up [NODE], licence-expiring NAME DAYS, "
+                                     "expire-session [LOGIN], drop-channels, unavailable SECONDS, ha-switch")
     ctl.add_argument("--port", type=int, default=None, help="the simulator's port, if not the recorded one")
     ctl.add_argument("--state-dir", type=Path, default=None)
     ctl.add_argument("action")

@@ -118,6 +118,24 @@ class Telephony:
         self.o2g.request("DELETE", "telephony", f"/calls/{call_ref}/participants/{participant_id}",
                          params=self._params(login))
 
+    # ---------------------------------------------------------------- callbacks
+    def request_callback(self, call_ref: str, login: str | None = None) -> None:
+        """On a busy or unanswered call: ask the called user to call back (this side then hangs up)."""
+        self._post(f"/calls/{call_ref}/callback", None, login)
+
+    def callback_requests(self, login: str | None = None) -> list[dict[str, Any]]:
+        """The callback requests left for this user: ``{callbackId, partyInfo}``."""
+        return self.o2g.request("GET", "telephony", "/incomingCallbacks", params=self._params(login),
+                                expect_json=True)["callbacks"]
+
+    def delete_callback_requests(self, callback_id: str | None = None, login: str | None = None) -> None:
+        path = "/incomingCallbacks" + (f"/{callback_id}" if callback_id else "")
+        self.o2g.request("DELETE", "telephony", path, params=self._params(login))
+
+    def leave_callback_request(self, callee: str, login: str | None = None) -> None:
+        """Without calling: ask ``callee`` to call this user back."""
+        self._post("/outgoingCallbacks", {"callee": callee}, login)
+
     # ---------------------------------------------------------------- state
     def state(self, login: str | None = None) -> dict[str, Any]:
         """Calls, device capabilities, ``userState`` (FREE/BUSY) and ``deviceStates``."""

@@ -82,6 +82,35 @@ class SimControl:
         """Move the simulated clock forward, firing timers on the way."""
         return self._call("POST", "/clock/advance", {"seconds": seconds})["clock"]
 
+    # faults, for the robustness lessons
+    def cti_link(self, up: bool, node: str | None = None) -> dict[str, Any]:
+        """Take the CTI link to an OXE node down (telephony answers 503) or back up."""
+        return self._call("POST", "/faults/cti-link", {"node": node, "up": up})
+
+    def pbx_link(self, up: bool, node: str | None = None) -> dict[str, Any]:
+        """Take the management link to an OXE node down (PBX management answers 503) or back up."""
+        return self._call("POST", "/faults/pbx-link", {"node": node, "up": up})
+
+    def licence_expiring(self, name: str, days: float) -> dict[str, Any]:
+        """Make a licence expire in ``days`` (negative: expired already); O2G warns its administrators."""
+        return self._call("POST", "/faults/licence", {"name": name, "days": days})
+
+    def expire_sessions(self, login: str | None = None) -> int:
+        """End the sessions of ``login`` (all sessions if None) now, as an expiry would."""
+        return self._call("POST", "/faults/expire-sessions", {"login": login})["closed"]
+
+    def drop_channels(self) -> int:
+        """Cut every open event channel, as a network fault would."""
+        return self._call("POST", "/faults/drop-channels")["dropped"]
+
+    def unavailable(self, seconds: float) -> dict[str, Any]:
+        """O2G answers 503 to everything for ``seconds`` (it is restarting)."""
+        return self._call("POST", "/faults/unavailable", {"seconds": seconds})
+
+    def ha_switch(self) -> dict[str, Any]:
+        """The HA pair swaps: sessions end, the other server takes over."""
+        return self._call("POST", "/faults/ha-switch")
+
     def reset(self) -> dict[str, Any]:
         """Hang up every call and reload the scenario (sessions stay open)."""
         return self._call("POST", "/reset")

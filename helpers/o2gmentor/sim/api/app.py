@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,9 +14,11 @@ from aiohttp import web
 
 from o2gmentor.sim.api import (
     analytics,
+    comlog,
     control,
     directory,
     eventsummary,
+    maintenance,
     pbxmanagement,
     phonesetprogramming,
     routing,
@@ -24,6 +27,7 @@ from o2gmentor.sim.api import (
     telephony,
     usermanagement,
     users,
+    voicemail,
 )
 from o2gmentor.sim.api.errors import O2GHttpError, error_response
 from o2gmentor.sim.api.sessions import SessionStore
@@ -63,12 +67,28 @@ class SimState:
 
 
 STATE_KEY = web.AppKey("state", SimState)
+PBXS_PATH = re.compile(r"^/api/rest/1\.0/pbxs/([^/]+)")
+
+
+def refuse_while_down(state: SimState, request: web.Request) -> None:
+    """503 while the gateway is 'restarting', and on PBX management of a node whose PBX link is down."""
+    if not request.path.startswith("/api/rest"):
+        return
+    system = state.pbx.system
+    now = state.pbx.clock.now()
+    if system.unavailable(now):
+        wait = max(1, int(system.unavailable_until - now + 0.999))
+        raise O2GHttpError(503, "O2G is restarting: try again shortly", headers={"Retry-After": str(wait)})
+    match = PBXS_PATH.match(request.path)
+    if match and match.group(1) in system.nodes and not system.nodes[match.group(1)].pbx_link:
+        raise O2GHttpError(503, f"the management link to OXE node {match.group(1)} is down")
 
 
 @web.middleware
 async def o2g_errors(request: web.Request, handler) -> web.StreamResponse:
     """Every failure becomes an O2G error body with the right status — never a bare 500."""
     try:
+        refuse_while_down(request.app[STATE_KEY], request)
         return await handler(request)
     except O2GHttpError as err:
         return error_response(err)
@@ -112,8 +132,8 @@ async def _ticker(app: web.Application) -> Any:
 def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[o2g_errors], client_max_size=2 * 1024 * 1024)
     app[STATE_KEY] = state
-    for module in (sessions, subscriptions, users, telephony, routing, eventsummary, directory, phonesetprogramming,
-                   pbxmanagement, usermanagement, analytics, control):
+    for module in (sessions, subscriptions, users, telephony, routing, eventsummary, comlog, voicemail, directory,
+                   phonesetprogramming, maintenance, pbxmanagement, usermanagement, analytics, control):
         app.add_routes(module.routes(state))
     app.cleanup_ctx.append(_ticker)
     return app

@@ -137,8 +137,90 @@ def routes(state: SimState) -> list[web.RouteDef]:
         state.pbx.reset()
         return web.json_response({"scenario": state.pbx.scenario.get("name"), "calls": 0})
 
+    # ---------------------------------------------------------------- faults (robustness lessons)
+    def node_of(body: dict[str, Any]) -> str:
+        node = str(body.get("node") or next(iter(state.pbx.system.nodes)))
+        if node not in state.pbx.system.nodes:
+            raise not_found(f"no OXE node {node}")
+        return node
+
+    def up_flag(body: dict[str, Any]) -> bool:
+        if not isinstance(body.get("up"), bool):
+            raise bad_request("'up' is true or false")
+        return body["up"]
+
+    async def cti_link(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        node = node_of(body)
+        up = up_flag(body)
+        state.pbx.system.set_cti_link(node, up)
+        if not up:  # the OXE logs the loss of its CSTA link too (illustrative incident number)
+            state.pbx.incidents.add_incident("2003", 1, "CSTA link to the application server lost", node=node)
+        return web.json_response({"node": node, "ctiLinkState": state.pbx.system.nodes[node].cti_link})
+
+    async def pbx_link(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        node = node_of(body)
+        up = up_flag(body)
+        state.pbx.system.set_pbx_link(node, up)
+        if not up:
+            state.pbx.incidents.add_incident("2005", 2, "Management (CMIS) link to O2G lost", node=node)
+        return web.json_response({"node": node, "connected": state.pbx.system.nodes[node].pbx_link})
+
+    async def licence(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        name, days = text_field(body, "name"), body.get("days")
+        if name not in state.pbx.system.licences:
+            raise not_found(f"no licence {name}; the site has {', '.join(state.pbx.system.licences)}")
+        if isinstance(days, bool) or not isinstance(days, int | float):
+            raise bad_request("'days' is a number (negative: already expired)")
+        lic = state.pbx.system.expire_licence(name, float(days), state.pbx.clock.now())
+        return web.json_response({"name": lic.name, "expiration": lic.expiration})
+
+    async def expire_sessions(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request, required=False)
+        login = body.get("login")
+        doomed = [s for s in state.sessions.sessions.values() if login in (None, s.login)]
+        for session in doomed:
+            state.sessions.close(session)
+        return web.json_response({"closed": len(doomed)})
+
+    async def drop_channels(request: web.Request) -> web.Response:
+        authorised(request)
+        return web.json_response({"dropped": state.subscriptions.drop_channels()})
+
+    async def unavailable(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 3600:
+            raise bad_request("'seconds' is a number from 0 to 3600")
+        state.pbx.system.unavailable_until = state.pbx.clock.now() + float(seconds)
+        state.subscriptions.drop_channels()
+        return web.json_response({"unavailableUntil": state.pbx.system.unavailable_until})
+
+    async def ha_switch(request: web.Request) -> web.Response:
+        authorised(request)
+        if not state.pbx.system.ha:
+            raise O2GHttpError(409, "this site's O2G is not an HA pair (scenario server.haMode is false)")
+        for session in list(state.sessions.sessions.values()):  # the services restart on the other node
+            state.sessions.close(session)
+        active = state.pbx.system.switch_over(state.pbx.clock.now())
+        return web.json_response({"active": active})
+
     S = "/sim"
     return [
+        web.post(S + "/faults/cti-link", cti_link),
+        web.post(S + "/faults/pbx-link", pbx_link),
+        web.post(S + "/faults/licence", licence),
+        web.post(S + "/faults/expire-sessions", expire_sessions),
+        web.post(S + "/faults/drop-channels", drop_channels),
+        web.post(S + "/faults/unavailable", unavailable),
+        web.post(S + "/faults/ha-switch", ha_switch),
         web.get(S + "/status", status, allow_head=False),
         web.get(S + "/users", users, allow_head=False),
         web.get(S + "/phones", phones, allow_head=False),

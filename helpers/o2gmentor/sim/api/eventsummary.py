@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 def routes(state: SimState) -> list[web.RouteDef]:
     async def summary(request: web.Request) -> web.Response:
         session = state.sessions.session_of(request)
-        require_licence(state, session, "TELEPHONY_ADVANCED")
         user = acting_user(state, request, session)
-        return web.json_response(state.pbx.calls.event_summary(user.login))
+        require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        return web.json_response(state.pbx.event_summary(user.login))
 
     return [web.get(BASE_PATH + "/eventsummary", summary, allow_head=False)]

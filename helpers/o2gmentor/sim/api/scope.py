@@ -35,10 +35,12 @@ def acting_user(state: SimState, request: web.Request, session: Session) -> User
     return user
 
 
-def require_licence(state: SimState, session: Session, licence: str) -> None:
-    """403 unless the session's account holds ``licence``."""
+def require_licence(state: SimState, session: Session, licence: str, user: User | None = None) -> None:
+    """403 unless the account holds ``licence`` — the user acted for, when an administrator acts for one."""
     if licence not in state.sessions.licences_of(session.login, session.admin):
         raise forbidden(f"this service needs the {licence} licence, which {session.login} does not have")
+    if user is not None and licence not in user.licences:
+        raise forbidden(f"this service needs the {licence} licence, which {user.login} does not have")
 
 
 def own_device(user: User, device_id: str | None) -> str:

@@ -90,10 +90,16 @@ class SessionStore:
         return self.state.pbx.clock.now()
 
     def licences_of(self, login: str, admin: bool) -> set[str]:
+        """What the account may use: an administrator, every licence of the site; a user, its own —
+        less any licence that has expired on the O2G server."""
+        system = self.state.pbx.system
+        now = self.now()
         if admin:
-            return {lic.get("grants", lic["name"]) for lic in self.state.pbx.scenario.get("licences", [])}
-        user = self.state.pbx.site.users.get(login)
-        return set(user.licences) if user else set()
+            granted = {lic.grants for lic in system.licences.values()}
+        else:
+            user = self.state.pbx.site.users.get(login)
+            granted = set(user.licences) if user else set()
+        return {g for g in granted if not system.expired(g, now)}
 
     def services(self, session: Session) -> list[dict[str, str]]:
         owned = self.licences_of(session.login, session.admin)

@@ -24,6 +24,8 @@ from o2gmentor.sim.api.sessions import Session
 if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
 
+# Packages whose events need the monitored user to hold TELEPHONY_ADVANCED (o2g-api-core.md §7.4).
+LICENSED_PACKAGES = {"telephony", "eventSummary", "routingManagement", "unifiedComLog"}
 # package → (per user?, admin only?)
 PACKAGES: dict[str, tuple[bool, bool]] = {
     "telephony": (True, False),
@@ -86,6 +88,9 @@ class SubscriptionStore:
                 if admin_only and not session.admin:
                     raise forbidden(f"the {name} events are for administrator sessions only")
                 if not per_user:
+                    if name == "pbxManagement" and "MANAGEMENT" not in self.state.sessions.licences_of(
+                            session.login, session.admin):
+                        raise forbidden("pbxManagement events need the MANAGEMENT licence")
                     result[name] = None
                     continue
                 logins: set[str] = set()
@@ -100,9 +105,19 @@ class SubscriptionStore:
                     if session.admin:
                         raise bad_request(f"an administrator must list the users to watch in the ids of {name}")
                     logins = {session.login}
+                if name in LICENSED_PACKAGES:
+                    self._require_licence(session, name, logins)
                 current = result.get(name)
                 result[name] = logins | (current or set())
         return result
+
+    def _require_licence(self, session: Session, package: str, logins: set[str]) -> None:
+        allowed = self.state.sessions.licences_of(session.login, session.admin)
+        users = self.state.pbx.site.users
+        lacking = sorted(login for login in logins if "TELEPHONY_ADVANCED" not in users[login].licences)
+        if "TELEPHONY_ADVANCED" not in allowed or lacking:
+            who = ", ".join(lacking) or session.login
+            raise forbidden(f"{package} events need the TELEPHONY_ADVANCED licence, which {who} does not have")
 
     # ---------------------------------------------------------------- lifecycle
     def create(self, session: Session, body: dict[str, Any]) -> Subscription:

@@ -25,9 +25,11 @@ def routes(state: SimState) -> list[web.RouteDef]:
 
     def user_of(request: web.Request, *, advanced: bool = True) -> User:
         session = state.sessions.session_of(request)
+        user = acting_user(state, request, session)
         if advanced:
-            require_licence(state, session, "TELEPHONY_ADVANCED")
-        return acting_user(state, request, session)
+            require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        check_cti(state, user)
+        return user
 
     def my_call_device(user: User, ref: str, device_id: str | None = None) -> str:
         """The user's device taking part in call ``ref`` (404 if the user is not in it)."""
@@ -162,6 +164,45 @@ def routes(state: SimState) -> list[web.RouteDef]:
         engine().drop_participant(ref, my_call_device(user, ref), request.match_info["pid"])
         return web.Response(status=204)
 
+    # ----------------------------------------------------------------- callbacks
+    async def request_callback(request: web.Request) -> web.Response:
+        """Ask the busy or unanswering user of this call to call back; the asking side then hangs up."""
+        user = user_of(request)
+        ref = request.match_info["ref"]
+        device = my_call_device(user, ref)
+        call = engine().calls[ref]
+        if call.party(device).state not in ("RELEASING", "RINGING_OUTGOING"):
+            raise O2GHttpError(409, "a callback is asked on a busy or unanswered call")
+        called = state.pbx.site.user_by_number(call.initial_called or "")
+        if called is None or called.login == user.login:
+            raise O2GHttpError(409, "only a user of this PBX can be asked to call back")
+        state.pbx.callbacks.add(called.login, device, state.pbx.clock.now())
+        engine().drop_me(ref, device)
+        return web.Response(status=204)
+
+    async def incoming_callbacks(request: web.Request) -> web.Response:
+        user = user_of(request)
+        return web.json_response({"callbacks": [
+            {"callbackId": r.callback_id, "partyInfo": engine().identity(r.requester)}
+            for r in state.pbx.callbacks.of(user.login)]})
+
+    async def delete_callbacks(request: web.Request) -> web.Response:
+        user = user_of(request)
+        wanted = request.match_info.get("cid")
+        if not state.pbx.callbacks.delete(user.login, wanted) and wanted is not None:
+            raise not_found(f"no callback request {wanted}")
+        return web.Response(status=204)
+
+    async def outgoing_callback(request: web.Request) -> web.Response:
+        """From an idle set: leave a callback request on another user without calling."""
+        user = user_of(request)
+        body = await json_body(request)
+        callee = state.pbx.site.user_by_number(text_field(body, "callee"))
+        if callee is None or callee.login == user.login:
+            raise bad_request("'callee' must be the number of another user of this PBX")
+        state.pbx.callbacks.add(callee.login, user.devices[0].id, state.pbx.clock.now())
+        return web.Response(status=204)
+
     # ----------------------------------------------------------------- state and devices
     async def telephony_state(request: web.Request) -> web.Response:
         user = user_of(request)
@@ -204,11 +245,24 @@ def routes(state: SimState) -> list[web.RouteDef]:
         web.post(T + "/state/snapshot", snapshot),
         web.get(T + "/devices", devices, allow_head=False),
         web.get(T + "/devices/{device}", devices, allow_head=False),
+        web.post(T + "/calls/{ref}/callback", request_callback),
+        web.get(T + "/incomingCallbacks", incoming_callbacks, allow_head=False),
+        web.delete(T + "/incomingCallbacks", delete_callbacks),
+        web.delete(T + "/incomingCallbacks/{cid}", delete_callbacks),
+        web.post(T + "/outgoingCallbacks", outgoing_callback),
     ]
     for name in ("answer", "hold", "retrieve", "alternate", "dropme", "reconnect", "transfer", "merge",
                  "blindtransfer", "redirect", "sendDtmf"):
         routes_.append(web.post(f"{T}/calls/{{ref}}/{name}", action(name)))
     return routes_
+
+
+def check_cti(state: SimState, user: User) -> None:
+    """503 while the CTI link to the user's OXE node is down: O2G cannot control its phones."""
+    if not state.pbx.system.node_of_user_is_up(user.node_id):
+        message = f"the CTI link to OXE node {user.node_id} is down"
+        raise O2GHttpError(503, message, service="telephony",
+                           detail={"errorType": "SERVICE_UNAVAILABLE", "errorCause": "UNKNOWN", "message": message})
 
 
 def telephony_error(err: TelephonyError) -> O2GHttpError:

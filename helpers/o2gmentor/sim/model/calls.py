@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from o2gmentor.sim.model.bus import EventBus
 from o2gmentor.sim.model.history import ParticipationTracker
+from o2gmentor.sim.model.routing import MAX_REDIRECTS, Decision, RoutingState, decide
 from o2gmentor.sim.model.site import Site
 
 # MediaState values (o2g-api-core.md §9.3)
@@ -63,6 +65,10 @@ class Call:
     initial_called: str | None = None
     last_redirecting: str | None = None
     pending_callee: str | None = None  # makeCall without autoAnswer: the caller's own set rings first
+    mailbox_owner: str | None = None  # whose voice mailbox answered this call (a message is being left)
+    voicemail_since: float | None = None
+    voicemail_caller: str | None = None  # who is leaving the message
+    offer_seq: int = 0  # bumps at each new offer, so a stale no-answer timer does nothing
     answered: bool = False
     uuid: str = ""
     tags: list[dict[str, Any]] = field(default_factory=list)
@@ -77,12 +83,17 @@ class Call:
 class CallEngine:
     """All calls of the PBX, with the operations of O2G's telephony service."""
 
-    def __init__(self, site: Site, bus: EventBus, clock, seed: int = 7) -> None:
+    def __init__(self, site: Site, bus: EventBus, clock, seed: int = 7,
+                 routing_of: Callable[[str], RoutingState] | None = None,
+                 on_voice_message: Callable[[str, str, float, float], None] | None = None) -> None:
         self.site = site
         self.bus = bus
         self.clock = clock
         self.calls: dict[str, Call] = {}
-        self.missed: dict[str, int] = {login: 0 for login in site.users}
+        self.routing_of = routing_of or (lambda login: RoutingState())
+        self.on_voice_message = on_voice_message  # (mailbox owner, caller number, duration, date)
+        self.ring_timeout = float(site.scenario.get("dialplan", {}).get("no_answer_seconds", 20))
+        self.voicemail_max = float(site.scenario.get("dialplan", {}).get("voicemail_max_seconds", 120))
         self._random = random.Random(seed)
         self.history = ParticipationTracker()
         self._views = self._all_views()
@@ -126,7 +137,7 @@ class CallEngine:
                 return "BUSY"
         return "FREE"
 
-    def _identity(self, number: str) -> dict[str, Any]:
+    def identity(self, number: str) -> dict[str, Any]:
         user = self.site.user_by_number(number)
         if user:
             return user.identity()
@@ -152,11 +163,9 @@ class CallEngine:
         raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a valid number")
 
     def user_added(self, login: str) -> None:
-        self.missed.setdefault(login, 0)
         self._views[login] = ({}, "FREE")
 
     def user_removed(self, login: str) -> None:
-        self.missed.pop(login, None)
         self._views.pop(login, None)
 
     # ------------------------------------------------------------------ views (what a user sees)
@@ -178,7 +187,7 @@ class CallEngine:
         if call.initial_called:
             data["initialCalled"] = {"id": {"phoneNumber": call.initial_called}}
         if call.last_redirecting:
-            data["lastRedirecting"] = self._identity(call.last_redirecting)
+            data["lastRedirecting"] = self.identity(call.last_redirecting)
         return {
             "callRef": call.ref,
             "callData": data,
@@ -186,7 +195,7 @@ class CallEngine:
             "participants": [
                 {
                     "participantId": p.number,
-                    "identity": self._identity(p.number),
+                    "identity": self.identity(p.number),
                     "anonymous": False,
                     "undroppable": False,
                     "state": p.state,
@@ -269,13 +278,15 @@ class CallEngine:
                     self._publish_created(login, view, cause)
                 elif view != old_views[ref]:
                     self._publish_modified(login, old_views[ref], view, cause)
-            now = self.clock.now()
-            for ref in set(old_views) | set(views):
-                self.history.observe(login, ref, old_views.get(ref), views.get(ref), cause, now)
             if ustate != old_state:
                 self.bus.publish("telephony", login,
                                  {"eventName": "OnUserStateModified", "loginName": login, "state": ustate})
-        self._views = after
+        self._views, before = after, self._views
+        now = self.clock.now()
+        for login, (views, _) in after.items():  # after the telephony events: ended calls go to the comlog
+            old_views = before.get(login, ({}, "FREE"))[0]
+            for ref in sorted(set(old_views) | set(views)):
+                self.history.observe(login, ref, old_views.get(ref), views.get(ref), cause, now)
 
     def _publish_created(self, login: str, view: dict[str, Any], cause: str | None) -> None:
         event = {"eventName": "OnCallCreated", "loginName": login, **view,
@@ -306,20 +317,6 @@ class CallEngine:
             event["cause"] = cause
         self.bus.publish("telephony", login, event)
 
-    def _count_missed(self, parties: list[Party]) -> None:
-        """Parties whose set still rang when the call ended for them have missed it."""
-        for party in parties:
-            if party.login and party.state == RINGING_IN:
-                self.missed[party.login] = self.missed.get(party.login, 0) + 1
-                self.bus.publish("eventSummary", party.login, {
-                    "eventName": "OnEventSummaryUpdated", "loginName": party.login,
-                    "eventSummary": self.event_summary(party.login)})
-
-    def event_summary(self, login: str) -> dict[str, Any]:
-        missed = self.missed.get(login, 0)
-        return {"missedCallsNb": missed, "voiceMessagesNb": 0, "callBackRequestsNb": 0, "faxNb": 0,
-                "newTextNb": 0, "oldTextNb": 0, "eventWaiting": missed > 0}
-
     # ------------------------------------------------------------------ helpers for operations
     def _my_party(self, call: Call, device: str) -> Party:
         party = call.party(device)
@@ -334,26 +331,83 @@ class CallEngine:
             raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE",
                                  f"cannot {action}: device {party.number} is {party.state}")
 
-    def _ring(self, call: Call, callee: str) -> None:
-        """Offer the call to ``callee``: it rings, or the caller hears busy / the call fails."""
+    def _offer(self, call: Call, callee: str, cause: str | None = None, *, depth: int = 0,
+               new_destination: dict[tuple[str, str], str] | None = None, mailbox_owner: str | None = None) -> None:
+        """Offer the call to ``callee`` as the OXE would: forward, do-not-disturb, busy, overflow, or ring.
+
+        The parties already in the call hear it ring (RINGING_OUTGOING), or busy (RELEASING).
+        """
         kind = self._check_reachable(callee)
-        caller = call.parties[0]
-        if kind == "local" and self.is_busy(callee):
-            caller.state = RELEASING
-            self._commit("BUSY")
-            return
-        call.parties.append(self._party_for(callee, RINGING_IN))
-        caller.state = RINGING_OUT
+        waiting = list(call.parties)
+        call.offer_seq += 1
+        later = None
+        if kind == "local":
+            owner = self.site.user_by_number(callee)
+            decision = decide(self.routing_of(owner.login), self.is_busy(callee), self.site.voicemail_number)
+            if decision.action == "redirect" and depth >= MAX_REDIRECTS:
+                decision = Decision("ring")  # a chain of forwards ends on the last set (no loop)
+            if decision.action == "redirect":
+                call.last_redirecting = callee
+                to_mailbox = decision.destination == self.site.voicemail_number
+                return self._offer(call, decision.destination, decision.cause, depth=depth + 1,
+                                   new_destination=new_destination, mailbox_owner=owner.login if to_mailbox else None)
+            if decision.action in ("reject", "redirect") or (decision.action == "ring" and self.is_busy(callee)):
+                for p in waiting:
+                    p.state = RELEASING
+                self._commit(decision.cause if decision.action == "reject" else "BUSY", new_destination)
+                return
+            later = decision.later
+        party = self._party_for(callee, RINGING_IN)
+        call.parties.append(party)
+        for p in waiting:
+            p.state = RINGING_OUT
         if kind == "voicemail":
-            call.parties[-1].state = ACTIVE
-            caller.state = ACTIVE
+            party.state = ACTIVE
+            for p in waiting:
+                p.state = ACTIVE
             call.answered = True
-        self._commit(None)
+            call.mailbox_owner = mailbox_owner
+            call.voicemail_since = self.clock.now()
+            call.voicemail_caller = waiting[0].number if waiting else None
+            ref, seq = call.ref, call.offer_seq
+            self.clock.call_later(self.voicemail_max, lambda: self._voicemail_full(ref, seq))
+        self._commit(cause, new_destination)
+        if later is not None:
+            ref, seq = call.ref, call.offer_seq
+            self.clock.call_later(self.ring_timeout, lambda: self._no_answer(ref, seq, callee, later))
+
+    def _no_answer(self, ref: str, seq: int, callee: str, later: tuple[str, str]) -> None:
+        """The ring timeout passed: a forward or overflow on no answer takes the call elsewhere."""
+        call = self.calls.get(ref)
+        party = call.party(callee) if call else None
+        if call is None or call.offer_seq != seq or party is None or party.state != RINGING_IN:
+            return
+        destination, cause = later
+        call.parties.remove(party)
+        call.last_redirecting = callee
+        owner = self.site.user_by_number(callee)
+        to_mailbox = destination == self.site.voicemail_number
+        self._offer(call, destination, cause, depth=1, new_destination={(party.login or "", ref): destination},
+                    mailbox_owner=owner.login if owner and to_mailbox else None)
+
+    def _voicemail_full(self, ref: str, seq: int) -> None:
+        """The voice mail hangs up when the longest message has been recorded."""
+        call = self.calls.get(ref)
+        if call is not None and call.offer_seq == seq and call.voicemail_since is not None:
+            self._clear(call, "CLEARED")
+
+    def _deposit_voice_message(self, call: Call) -> None:
+        """A call that reached someone's mailbox leaves a message when it ends."""
+        if call.mailbox_owner is None or call.voicemail_since is None or self.on_voice_message is None:
+            return
+        duration = self.clock.now() - call.voicemail_since
+        caller, owner, call.mailbox_owner = call.voicemail_caller, call.mailbox_owner, None
+        if caller is not None and duration >= 1:
+            self.on_voice_message(owner, caller, duration, call.voicemail_since)
 
     def _clear(self, call: Call, cause: str) -> None:
         """End a call for everyone still in it: each remaining party releases, then it is removed."""
-        if call.pending_callee is None:  # a caller's own set ringing for makeCall is not a missed call
-            self._count_missed(call.parties)
+        self._deposit_voice_message(call)
         for p in call.parties:
             p.state = RELEASING
         self._commit(cause)
@@ -392,7 +446,7 @@ class CallEngine:
             self._commit(None)
         call = self._new_call(self._party_for(device, DIALING), callee)
         if auto_answer:
-            self._ring(call, callee)
+            self._offer(call, callee)
         else:
             call.parties[0].state = RINGING_IN
             call.pending_callee = callee
@@ -406,7 +460,7 @@ class CallEngine:
         if not self.site.device(callee):
             raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a device")
         call = self._new_call(Party(caller, None, DIALING), callee)
-        self._ring(call, callee)
+        self._offer(call, callee)
         return call.ref
 
     def answer(self, ref: str, device: str) -> None:
@@ -416,7 +470,7 @@ class CallEngine:
         if call.pending_callee:  # the caller picked up its own ringing set: now dial out
             callee, call.pending_callee = call.pending_callee, None
             party.state = DIALING
-            self._ring(call, callee)
+            self._offer(call, callee)
             return
         for other in self.calls_of(device):  # answering puts a current conversation on hold
             mine = other.party(device)
@@ -455,7 +509,6 @@ class CallEngine:
             call.parties.remove(party)
             for other in call.parties:
                 other.state = RELEASING
-            self._count_missed([party])
             self._commit(cause)
             return
         self._leave(call, device, cause)
@@ -544,23 +597,17 @@ class CallEngine:
         if target == device or call.party(target):
             raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"cannot transfer to {target}")
         call.parties = [p for p in call.parties if p.number != device]
-        if self.site.device(target) and self.is_busy(target):
-            for p in call.parties:
-                p.state = RELEASING
-            self._commit("BUSY")
-            return
-        for p in call.parties:
-            p.state = RINGING_OUT
-        call.parties.append(self._party_for(target, RINGING_IN))
         call.answered = False
-        self._commit("TRANSFERRED")
+        call.voicemail_since = None
+        self._offer(call, target, "TRANSFERRED")
 
     def redirect(self, ref: str, device: str, target: str) -> None:
-        """Deflect a call ringing on ``device`` to ``target`` (``VOICEMAIL`` for the voice mail)."""
+        """Deflect a call ringing on ``device`` to ``target`` (``VOICEMAIL``: the user's own mailbox)."""
         call = self.call(ref)
         party = self._my_party(call, device)
         self._require(party, RINGING_IN, action="redirect")
-        if target.upper() == "VOICEMAIL":
+        to_mailbox = target.upper() == "VOICEMAIL" or target == self.site.voicemail_number
+        if to_mailbox:
             if not self.site.voicemail_number:
                 raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", "no voice mail here")
             target = self.site.voicemail_number
@@ -571,14 +618,8 @@ class CallEngine:
             raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "RESOURCE_BUSY", f"{target} is busy")
         call.parties.remove(party)
         call.last_redirecting = device
-        new = self._party_for(target, RINGING_IN)
-        if target == self.site.voicemail_number:
-            new.state = ACTIVE
-            for p in call.parties:
-                p.state = ACTIVE
-            call.answered = True
-        call.parties.append(new)
-        self._commit("REDIRECTED", new_destination={(party.login or "", ref): target})
+        self._offer(call, target, "REDIRECTED", new_destination={(party.login or "", ref): target},
+                    mailbox_owner=party.login if to_mailbox else None)
 
     def drop_participant(self, ref: str, device: str, participant: str) -> None:
         """Remove another party from a call ``device`` takes part in."""

@@ -56,9 +56,9 @@ class ParticipationTracker:
                 role = "CALLEE" if leg["state"] == "RINGING_INCOMING" and peers else "CALLER"
                 data = new["callData"]
                 part = Participation(
-                    login=login, device=leg["deviceId"], call_ref=ref, role=role, begin=now,
-                    first_peers=peers, initial_called=(data.get("initialCalled") or {}).get("id", {}).get("phoneNumber"),
-                    redirected_by=(data.get("lastRedirecting") or {}).get("id", {}).get("phoneNumber"),
+                    login=login, device=leg["deviceId"], call_ref=ref, role=role, begin=now, first_peers=peers,
+                    initial_called=_number(data.get("initialCalled")),
+                    redirected_by=_number(data.get("lastRedirecting")),
                 )
                 self.open[key] = part
             if peers:
@@ -84,3 +84,7 @@ class ParticipationTracker:
         self.ended.append(part)
         for listener in list(self.listeners):
             listener(part)
+
+
+def _number(party: dict[str, Any] | None) -> str | None:
+    return ((party or {}).get("id") or {}).get("phoneNumber")

@@ -6,11 +6,16 @@ from typing import Any
 
 from o2gmentor.sim.clock import VirtualClock
 from o2gmentor.sim.model.bus import EventBus
+from o2gmentor.sim.model.callbacks import Callbacks
 from o2gmentor.sim.model.calls import CallEngine
-from o2gmentor.sim.model.routing import RoutingState
+from o2gmentor.sim.model.comlog import ComLog
+from o2gmentor.sim.model.incidents import IncidentLog
 from o2gmentor.sim.model.management import ManagementTree
 from o2gmentor.sim.model.phonesets import PhoneSets
+from o2gmentor.sim.model.routing import RoutingState
 from o2gmentor.sim.model.site import Site, User
+from o2gmentor.sim.model.system import SystemState
+from o2gmentor.sim.model.voicemail import Voicemail
 
 
 class Pbx:
@@ -25,8 +30,18 @@ class Pbx:
 
     def _build(self) -> None:
         self.site = Site(self.scenario)
-        self.calls = CallEngine(self.site, self.bus, self.clock, self.seed)
-        self.routing: dict[str, RoutingState] = {login: RoutingState() for login in self.site.users}
+        self.routing: dict[str, RoutingState] = {
+            login: RoutingState(mobile_selected=False if user.mobile else None)
+            for login, user in self.site.users.items()}
+        self._summaries: dict[str, dict[str, Any]] = {}
+        self.calls = CallEngine(self.site, self.bus, self.clock, self.seed, routing_of=self.routing_of,
+                                on_voice_message=self._voice_message)
+        self.comlog = ComLog(self.bus, self.calls.identity, self.summary_changed)
+        self.voicemail = Voicemail(self.summary_changed)
+        self.callbacks = Callbacks(self.summary_changed)
+        self.calls.history.listeners.append(self.comlog.add)
+        self.system = SystemState.from_scenario(self.scenario, self.bus, self.clock.now())
+        self.incidents = IncidentLog(self)
         self.management = ManagementTree(self)
         self.phonesets = PhoneSets(self)
 
@@ -39,6 +54,28 @@ class Pbx:
 
     def routing_of(self, login: str) -> RoutingState:
         return self.routing.setdefault(login, RoutingState())
+
+    # ---------------------------------------------------------------- event summary
+    def event_summary(self, login: str) -> dict[str, Any]:
+        """The counters of ``GET /eventsummary`` and ``OnEventSummaryUpdated``, from the comlog,
+        the mailbox and the callback requests, so they always agree with those services."""
+        missed = self.comlog.missed_count(login)
+        voice = self.voicemail.unread_count(login)
+        callbacks = len(self.callbacks.of(login))
+        return {"missedCallsNb": missed, "voiceMessagesNb": voice, "callBackRequestsNb": callbacks,
+                "faxNb": 0, "newTextNb": 0, "oldTextNb": 0, "eventWaiting": bool(missed or voice or callbacks)}
+
+    def summary_changed(self, login: str) -> None:
+        """Publish ``OnEventSummaryUpdated`` if the user's counters moved."""
+        summary = self.event_summary(login)
+        if self._summaries.get(login, {"missedCallsNb": 0, "voiceMessagesNb": 0, "callBackRequestsNb": 0,
+                                       "faxNb": 0, "newTextNb": 0, "oldTextNb": 0, "eventWaiting": False}) != summary:
+            self._summaries[login] = summary
+            self.bus.publish("eventSummary", login, {"eventName": "OnEventSummaryUpdated", "loginName": login,
+                                                     "eventSummary": summary})
+
+    def _voice_message(self, owner: str, caller: str, duration: float, date: float) -> None:
+        self.voicemail.deposit(owner, caller, duration, date)
 
     def publish_routing(self, login: str) -> None:
         """Tell the user's watchers its routing changed (``OnRoutingStateChanged``, package routingManagement)."""

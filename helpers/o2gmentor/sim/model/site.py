@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from o2gmentor.sim.model.voicemail import Voicemail
 from o2gmentor.sim.scenario import DEFAULT_USER_LICENCES
 
 
@@ -37,6 +38,7 @@ class User:
     title: str = ""
     voicemail: str | None = None
     licences: list[str] = field(default_factory=list)
+    mobile: str | None = None  # remote extension (a mobile the OXE can present calls on)
 
     @property
     def name(self) -> str:
@@ -53,7 +55,8 @@ class User:
             "devices": [d.to_json() for d in self.devices],
         }
         if self.voicemail:
-            body["voicemail"] = {"number": self.voicemail, "type": "VM_4635"}
+            # ``id`` is read by ALE's Python user-collection sample (older servers sent it); its value is inferred
+            body["voicemail"] = {"number": self.voicemail, "type": "VM_4635", "id": Voicemail.mailbox_id(self.number)}
         if self.email:
             body["eMailAddress"] = self.email
         return body
@@ -118,6 +121,7 @@ class Site:
                 title=raw.get("title", ""),
                 voicemail=self.voicemail_number,
                 licences=list(raw.get("licences", DEFAULT_USER_LICENCES)),
+                mobile=raw.get("mobile"),
             )
         self.admins: dict[str, Admin] = {
             a["login"]: Admin(a["login"], a["password"], a.get("name", a["login"]))
