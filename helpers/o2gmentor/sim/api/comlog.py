@@ -9,7 +9,7 @@ from aiohttp import web
 
 from o2gmentor.sim.api.errors import bad_request, not_found
 from o2gmentor.sim.api.requests_ import BASE_PATH, json_body
-from o2gmentor.sim.api.scope import acting_user, require_licence
+from o2gmentor.sim.api.scope import licensed_user
 from o2gmentor.sim.model.comlog import ComLog
 from o2gmentor.sim.model.site import User
 
@@ -46,9 +46,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
         return state.pbx.comlog
 
     def user_of(request: web.Request) -> User:
-        session = state.sessions.session_of(request)
-        user = acting_user(state, request, session)
-        require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        _, user = licensed_user(state, request)
         return user
 
     def filtered(request: web.Request, user: User):

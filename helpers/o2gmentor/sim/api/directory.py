@@ -21,7 +21,7 @@ from aiohttp import web
 
 from o2gmentor.sim.api.errors import bad_request, forbidden, not_found
 from o2gmentor.sim.api.requests_ import BASE_PATH, json_body
-from o2gmentor.sim.api.scope import acting_user, require_licence
+from o2gmentor.sim.api.scope import licensed_user
 from o2gmentor.sim.api.sessions import Session
 from o2gmentor.sim.model.directory import (
     MAX_LIMIT,
@@ -54,9 +54,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
     state.sessions.on_close.append(lambda session: registry.forget_session(session.id))
 
     def search_key(request: web.Request) -> tuple[Session, tuple[str, str]]:
-        session = state.sessions.session_of(request)
-        user = acting_user(state, request, session)
-        require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        session, user = licensed_user(state, request)
         return session, (session.id, user.login)
 
     async def start(request: web.Request) -> web.Response:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from o2gmentor.sim.api.requests_ import BASE_PATH
-from o2gmentor.sim.api.scope import acting_user, require_licence
+from o2gmentor.sim.api.scope import licensed_user
 
 if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
@@ -15,9 +15,7 @@ if TYPE_CHECKING:
 
 def routes(state: SimState) -> list[web.RouteDef]:
     async def summary(request: web.Request) -> web.Response:
-        session = state.sessions.session_of(request)
-        user = acting_user(state, request, session)
-        require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        _, user = licensed_user(state, request)
         return web.json_response(state.pbx.event_summary(user.login))
 
     return [web.get(BASE_PATH + "/eventsummary", summary, allow_head=False)]

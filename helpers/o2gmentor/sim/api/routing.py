@@ -12,7 +12,7 @@ from aiohttp import web
 
 from o2gmentor.sim.api.errors import O2GHttpError
 from o2gmentor.sim.api.requests_ import BASE_PATH, json_body
-from o2gmentor.sim.api.scope import acting_user, require_licence
+from o2gmentor.sim.api.scope import licensed_user
 from o2gmentor.sim.model.routing import BUSY, BUSY_NO_ANSWER, IMMEDIATE, NO_ANSWER, RoutingState
 from o2gmentor.sim.model.site import User
 
@@ -31,9 +31,7 @@ def routing_error(status: int, error_type: str, cause: str, message: str) -> O2G
 
 def routes(state: SimState) -> list[web.RouteDef]:
     def target(request: web.Request) -> tuple[User, RoutingState]:
-        session = state.sessions.session_of(request)
-        user = acting_user(state, request, session)
-        require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        _, user = licensed_user(state, request)
         return user, state.pbx.routing_of(user.login)
 
     def changed(user: User) -> web.Response:

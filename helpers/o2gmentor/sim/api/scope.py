@@ -50,3 +50,11 @@ def own_device(user: User, device_id: str | None) -> str:
     if all(d.id != device_id for d in user.devices):
         raise forbidden(f"device {device_id} does not belong to {user.login}")
     return device_id
+
+
+def licensed_user(state: SimState, request: web.Request, licence: str = "TELEPHONY_ADVANCED") -> tuple[Session, User]:
+    """The session and the user a request acts for, once both hold ``licence``."""
+    session = state.sessions.session_of(request)
+    user = acting_user(state, request, session)
+    require_licence(state, session, licence, user)
+    return session, user

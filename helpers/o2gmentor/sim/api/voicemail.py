@@ -12,7 +12,7 @@ from aiohttp import web
 
 from o2gmentor.sim.api.errors import bad_request, forbidden, not_found
 from o2gmentor.sim.api.requests_ import BASE_PATH, flag, json_body
-from o2gmentor.sim.api.scope import acting_user, require_licence
+from o2gmentor.sim.api.scope import licensed_user
 from o2gmentor.sim.model.comlog import iso
 from o2gmentor.sim.model.site import User
 from o2gmentor.sim.model.voicemail import Voicemail, VoiceMessage, recording
@@ -31,9 +31,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
         return state.pbx.voicemail
 
     def owner_of(request: web.Request) -> User:
-        session = state.sessions.session_of(request)
-        user = acting_user(state, request, session)
-        require_licence(state, session, "TELEPHONY_ADVANCED", user)
+        _, user = licensed_user(state, request)
         if not user.voicemail:
             raise not_found(f"{user.login} has no voice mailbox")
         wanted = request.match_info.get("box")
