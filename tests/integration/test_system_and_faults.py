@@ -20,15 +20,17 @@ def admin(connect):
     return connect("admin")
 
 
-def test_system_status_describes_the_site(admin):
+def test_system_status_describes_the_site(admin, fresh_sim):
+    users = fresh_sim.state.pbx.site.users.values()
     status = admin.system.status()
     assert status["ha"] is True and status["primary"] == "o2g-a.bluewave.example"
     assert status["secondary"] == "o2g-b.bluewave.example"
     (pbx,) = status["pbxs"]
     assert pbx["nodeId"] == 1 and pbx["connected"] and pbx["loaded"]
-    assert pbx["ctiLinkState"] == "CONNECTED_MAIN" and pbx["monitoredUserNumber"] == 12
+    assert pbx["ctiLinkState"] == "CONNECTED_MAIN" and pbx["monitoredUserNumber"] == len(users)
     lics = {lic["name"]: lic for lic in status["license"]["lics"]}
-    assert lics["ROXE_API_TEL_ADVANCED"]["currentUsed"] == 11  # every user but the trainee
+    advanced = [u for u in users if "TELEPHONY_ADVANCED" in u.licences]
+    assert lics["ROXE_API_TEL_ADVANCED"]["currentUsed"] == len(advanced) == len(users) - 1  # all but the trainee
     assert lics["ROXE_API_TEL_ADVANCED"]["expiration"] == "31-dec-2030"
     assert status["configurationType"] == "FULL_SERVICES" and status["subscriberFilter"] == "A4980"
     assert admin.system.problems() == []

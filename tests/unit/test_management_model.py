@@ -181,18 +181,18 @@ def test_free_numbers_are_the_ranges_minus_the_numbers_in_use(pbx):
 
 def test_free_ranges_can_be_added_and_removed(pbx, rec):
     new_id = pbx.management.create("1", "System_Parameters/1/Free_Range_List",
-                                   {"Name": ["Lab"], "Begin_Range": ["2000"], "End_Range": ["2001"]})
+                                   {"Name": ["Lab"], "Begin_Range": ["2400"], "End_Range": ["2401"]})
     assert new_id == "3"
-    assert ids(pbx, "System_Parameters/1/Free_Directory_Number")[-2:] == ["2000", "2001"]
+    assert ids(pbx, "System_Parameters/1/Free_Directory_Number")[-2:] == ["2400", "2401"]
     assert rec.events[-1] == ("pbxManagement", None, {
         "eventName": "OnPbxObjectInstanceCreated", "nodeId": "1", "objectName": "Free_Range_List",
         "objectId": "3", "father": {"objectName": "System_Parameters", "objectId": "1"}})
     refused(400, pbx.management.create, "1", "System_Parameters/1/Free_Range_List",
-            {"Begin_Range": ["2010"], "End_Range": ["2001"]})
+            {"Begin_Range": ["2410"], "End_Range": ["2401"]})
     refused(400, pbx.management.create, "1", "System_Parameters/1/Free_Range_List",
-            {"Begin_Range": ["200"], "End_Range": ["2001"]})
+            {"Begin_Range": ["240"], "End_Range": ["2401"]})
     pbx.management.delete("1", "System_Parameters/1/Free_Range_List/3")
-    assert "2000" not in ids(pbx, "System_Parameters/1/Free_Directory_Number")
+    assert "2400" not in ids(pbx, "System_Parameters/1/Free_Directory_Number")
 
 
 # ----------------------------------------------------------------------------------------------- cost centers

@@ -106,23 +106,11 @@ class Site:
         node = self.nodes[0]["id"]
         self.users: dict[str, User] = {}
         for raw in scenario.get("users", []):
-            number = raw["number"]
-            login = raw.get("login", f"oxe{number}")
-            device = Device(number, raw.get("device", "DESKPHONE"), raw.get("subType", ""), login)
-            self.users[login] = User(
-                login=login,
-                password=raw.get("password", number),
-                number=number,
-                first_name=raw.get("first", ""),
-                last_name=raw.get("last", ""),
-                node_id=str(raw.get("node", node)),
-                devices=[device],
-                email=raw.get("email", ""),
-                title=raw.get("title", ""),
-                voicemail=self.voicemail_number,
-                licences=list(raw.get("licences", DEFAULT_USER_LICENCES)),
-                mobile=raw.get("mobile"),
-            )
+            self._add_from_scenario(raw, node)
+        for raw in scenario.get("ccd", {}).get("operators", []):
+            # a contact-center operator also has the pro-ACD set it logs on to (o2g-api-ccd.md §2)
+            proacd = Device(raw["proacd"], "DESKPHONE", "PRO_ACD", raw.get("login", f"oxe{raw['number']}"))
+            self._add_from_scenario(raw, node, [proacd], ["TELEPHONY_ADVANCED", "CONTACTCENTER_AGENT"])
         self.admins: dict[str, Admin] = {
             a["login"]: Admin(a["login"], a["password"], a.get("name", a["login"]))
             for a in scenario.get("admins", [])
@@ -130,6 +118,26 @@ class Site:
         self.externals: dict[str, External] = {
             e["number"]: External(e["number"], e.get("name", "")) for e in scenario.get("externals", [])
         }
+
+    def _add_from_scenario(self, raw: dict[str, Any], node: str, extra_devices: list[Device] | None = None,
+                           licences: list[str] | None = None) -> None:
+        number = raw["number"]
+        login = raw.get("login", f"oxe{number}")
+        device = Device(number, raw.get("device", "DESKPHONE"), raw.get("subType", ""), login)
+        self.users[login] = User(
+            login=login,
+            password=raw.get("password", number),
+            number=number,
+            first_name=raw.get("first", ""),
+            last_name=raw.get("last", ""),
+            node_id=str(raw.get("node", node)),
+            devices=[device, *(extra_devices or [])],
+            email=raw.get("email", ""),
+            title=raw.get("title", ""),
+            voicemail=self.voicemail_number,
+            licences=list(raw.get("licences", licences or DEFAULT_USER_LICENCES)),
+            mobile=raw.get("mobile"),
+        )
 
     # --- changes (PBX management, user management) ---------------------------------------
     def add_user(self, user: User) -> None:
