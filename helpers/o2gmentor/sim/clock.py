@@ -72,6 +72,13 @@ class VirtualClock:
                     fired += 1
         return fired
 
+    def clear(self) -> None:
+        """Forget every pending timer (a reset: the old world's timers must not fire into the new one)."""
+        with self._lock:
+            for timer in self._timers:
+                timer.cancel()
+            self._timers.clear()
+
     def pending(self) -> int:
         """How many live timers are waiting."""
         with self._lock:

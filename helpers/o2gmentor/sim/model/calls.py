@@ -71,6 +71,7 @@ class Call:
     offer_seq: int = 0  # bumps at each new offer, so a stale no-answer timer does nothing
     answered: bool = False
     uuid: str = ""
+    acd: dict[str, Any] | None = None  # acdCallData, once a pilot distributed the call
     tags: list[dict[str, Any]] = field(default_factory=list)
 
     def party(self, number: str) -> Party | None:
@@ -93,6 +94,9 @@ class CallEngine:
         self.routing_of = routing_of or (lambda login: RoutingState())
         self.on_voice_message = on_voice_message  # (mailbox owner, caller number, duration, date)
         self.ring_timeout = float(site.scenario.get("dialplan", {}).get("no_answer_seconds", 20))
+        self.acd = None  # the contact center, which takes the calls made to its pilots
+        self.service_names: dict[str, str] = {}  # pilot numbers and the like → their names
+        self.observers: list[Callable[[], None]] = []  # told after every change (the contact center follows calls)
         self.voicemail_max = float(site.scenario.get("dialplan", {}).get("voicemail_max_seconds", 120))
         self._random = random.Random(seed)
         self.history = ParticipationTracker()
@@ -143,6 +147,9 @@ class CallEngine:
             return user.identity()
         if number == self.site.voicemail_number:
             return {"id": {"phoneNumber": number}, "displayName": "Voice mail", "type": {"main": "SERVICE"}}
+        if number in self.service_names:
+            return {"id": {"phoneNumber": number}, "displayName": self.service_names[number],
+                    "type": {"main": "SERVICE"}}
         return self.site.external(number).identity()
 
     def _login_of(self, number: str) -> str | None:
@@ -158,6 +165,8 @@ class CallEngine:
             return "local"
         if callee == self.site.voicemail_number:
             return "voicemail"
+        if self.acd is not None and self.acd.is_pilot(callee):
+            return "pilot"
         if self.site.is_outside(callee):
             return "outside"
         raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a valid number")
@@ -188,6 +197,8 @@ class CallEngine:
             data["initialCalled"] = {"id": {"phoneNumber": call.initial_called}}
         if call.last_redirecting:
             data["lastRedirecting"] = self.identity(call.last_redirecting)
+        if call.acd:
+            data["acdCallData"] = call.acd
         return {
             "callRef": call.ref,
             "callData": data,
@@ -282,6 +293,8 @@ class CallEngine:
                 self.bus.publish("telephony", login,
                                  {"eventName": "OnUserStateModified", "loginName": login, "state": ustate})
         self._views, before = after, self._views
+        for observer in list(self.observers):
+            observer()
         now = self.clock.now()
         for login, (views, _) in after.items():  # after the telephony events: ended calls go to the comlog
             old_views = before.get(login, ({}, "FREE"))[0]
@@ -361,6 +374,11 @@ class CallEngine:
         call.parties.append(party)
         for p in waiting:
             p.state = RINGING_OUT
+        if kind == "pilot":  # the contact center takes it from here
+            self._commit(cause, new_destination)
+            if call.ref in self.calls and call.party(callee):
+                self.acd.arrive(call.ref, callee, waiting[0].number if waiting else "")
+            return
         if kind == "voicemail":
             party.state = ACTIVE
             for p in waiting:
@@ -457,8 +475,9 @@ class CallEngine:
         """An outside party (or any number, for the simulator) calls ``callee``."""
         if self.site.device(caller):
             return self.make_call(caller, callee)
-        if not self.site.device(callee):
-            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", f"{callee} is not a device")
+        if not self.site.device(callee) and not (self.acd is not None and self.acd.is_pilot(callee)):
+            raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION",
+                                 f"{callee} is neither a device nor a pilot")
         call = self._new_call(Party(caller, None, DIALING), callee)
         self._offer(call, callee)
         return call.ref
@@ -620,6 +639,54 @@ class CallEngine:
         call.last_redirecting = device
         self._offer(call, target, "REDIRECTED", new_destination={(party.login or "", ref): target},
                     mailbox_owner=party.login if to_mailbox else None)
+
+    # ------------------------------------------------------------------ the contact center's moves
+    def _replace(self, call: Call, old: str, new: Party | None) -> None:
+        call.parties = [p for p in call.parties if p.number != old]
+        if new is not None:
+            call.parties.append(new)
+
+    def distribute(self, ref: str, pilot: str, proacd: str, acd_data: dict[str, Any]) -> None:
+        """The pilot hands its waiting call to an agent's pro-ACD set, which rings."""
+        call = self.call(ref)
+        self._replace(call, pilot, self._party_for(proacd, RINGING_IN))
+        call.acd = acd_data
+        self._commit("DISTRIBUTED")
+
+    def requeue(self, ref: str, proacd: str, pilot: str) -> None:
+        """The agent did not answer: the call goes back to the pilot."""
+        call = self.call(ref)
+        self._replace(call, proacd, Party(pilot, None, RINGING_IN))
+        self._commit("NOT_ANSWERED")
+
+    def pilot_redirect(self, ref: str, pilot: str, target: str, cause: str) -> None:
+        """The pilot sends its call elsewhere (overflow, closed pilot)."""
+        call = self.call(ref)
+        self._replace(call, pilot, None)
+        call.last_redirecting = pilot
+        self._offer(call, target, cause)
+
+    def pilot_gives_up(self, ref: str, pilot: str, cause: str) -> None:
+        """No way to serve the call (queue full, no overflow): the caller hears busy."""
+        call = self.call(ref)
+        self._replace(call, pilot, None)
+        for p in call.parties:
+            p.state = RELEASING
+        self._commit(cause)
+
+    def join(self, ref: str, device: str, cause: str) -> None:
+        """A set joins an established call (a supervisor's intrusion)."""
+        call = self.call(ref)
+        if call.party(device):
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE",
+                                 f"{device} is in the call already")
+        call.parties.append(self._party_for(device, ACTIVE))
+        self._commit(cause)
+
+    def touch(self, ref: str, cause: str) -> None:
+        """Publish what changed in a call (nothing, when nothing visible changed)."""
+        self.call(ref)
+        self._commit(cause)
 
     def drop_participant(self, ref: str, device: str, participant: str) -> None:
         """Remove another party from a call ``device`` takes part in."""

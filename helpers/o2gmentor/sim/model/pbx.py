@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from o2gmentor.sim.clock import VirtualClock
+from o2gmentor.sim.model import ccd_history
 from o2gmentor.sim.model.bus import EventBus
 from o2gmentor.sim.model.callbacks import Callbacks
 from o2gmentor.sim.model.calls import CallEngine
+from o2gmentor.sim.model.ccd import ContactCenter
 from o2gmentor.sim.model.comlog import ComLog
 from o2gmentor.sim.model.incidents import IncidentLog
 from o2gmentor.sim.model.management import ManagementTree
@@ -21,9 +23,11 @@ from o2gmentor.sim.model.voicemail import Voicemail
 class Pbx:
     """The OXE behind the simulated O2G. ``reset()`` puts it back to its scenario."""
 
-    def __init__(self, scenario: dict[str, Any], clock: VirtualClock | None = None, seed: int = 7) -> None:
+    def __init__(self, scenario: dict[str, Any], clock: VirtualClock | None = None, seed: int = 7,
+                 with_history: bool = True) -> None:
         self.scenario = scenario
         self.seed = seed
+        self.with_history = with_history
         self.clock = clock or VirtualClock()
         self.bus = EventBus()
         self._build()
@@ -44,12 +48,16 @@ class Pbx:
         self.incidents = IncidentLog(self)
         self.management = ManagementTree(self)
         self.phonesets = PhoneSets(self)
+        self.ccd = ContactCenter(self)
+        if self.with_history:
+            self.ccd.records, self.ccd.periods = (list(x) for x in ccd_history.history(self.scenario, self.clock.now()))
 
     def reset(self) -> None:
         """Hang up every call (with its events), then reload the scenario's data."""
         for ref in list(self.calls.calls):
             if ref in self.calls.calls:
                 self.calls.release(ref)
+        self.clock.clear()
         self._build()
 
     def routing_of(self, login: str) -> RoutingState:
