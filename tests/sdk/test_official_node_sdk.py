@@ -1,8 +1,8 @@
-"""ALE's official O2G Node SDK, unmodified, against the simulator (official-node-sdk-contract.md §2).
+"""ALE's official O2G Node SDK, unmodified, against the simulator (official-node-sdk-contract.md §2, §7).
 
 The SDK is not on the npm registry, so it cannot be installed by this project; build it from its
 public repository (tests/sdk/README.md) and point ``O2G_NODE_SDK`` at its entry file. Without it,
-this test is skipped and ``test_sdk_contract.py`` replays the same exchange with raw HTTP.
+these tests are skipped and ``test_sdk_contract.py`` replays the basic exchange with raw HTTP.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 SDK = os.environ.get("O2G_NODE_SDK", "")
-SCENARIO = Path(__file__).with_name("node_scenario.js")
+HERE = Path(__file__).parent
 
 pytestmark = pytest.mark.skipif(
     not (SDK and Path(SDK).exists() and shutil.which("node")),
@@ -23,12 +23,30 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_the_node_sdk_logs_in_calls_receives_events_and_logs_out(fresh_sim):
+def run_scenario(sim, script: str, *args: str) -> list[str]:
     result = subprocess.run(
-        ["node", str(SCENARIO), "--host", fresh_sim.info.address, "--login", "oxe1001", "--password", "1001",
-         "--caller", "1001", "--callee", "1002", "--ca", str(fresh_sim.ca_path), "--sdk", SDK],
-        capture_output=True, text=True, timeout=90,
+        ["node", str(HERE / script), "--host", sim.info.address, "--ca", str(sim.ca_path), "--sdk", SDK, *args],
+        capture_output=True, text=True, timeout=120,
     )
     print(result.stdout)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "10 passed, 0 failed"
+    return result.stdout.strip().splitlines()
+
+
+def test_basic_call_scenario(fresh_sim):
+    lines = run_scenario(fresh_sim, "node_scenario.js", "--login", "oxe1001", "--password", "1001",
+                         "--caller", "1001", "--callee", "1002")
+    assert lines[-1] == "10 passed, 0 failed"
+
+
+def test_supervision_scenario(fresh_sim):
+    """Routing (DND, forward), event summary, comlog, directory search — as a user."""
+    lines = run_scenario(fresh_sim, "node_supervision.js", "--login", "oxe1002", "--password", "1002",
+                         "--number", "1002", "--forward-to", "1003", "--call-to", "1001")
+    assert lines[-1] == "16 passed, 0 failed"
+
+
+def test_admin_scenario(fresh_sim):
+    """System status and PBX management (create, read, modify, delete a Subscriber) — as an administrator."""
+    lines = run_scenario(fresh_sim, "node_admin.js", "--login", "admin", "--password", "admin-o2g")
+    assert lines[-1] == "13 passed, 0 failed"

@@ -74,6 +74,13 @@ SERVICES = [
     ("PbxManagement", "/pbxs", "MANAGEMENT", True),
     ("UserManagement", "/usermanagement", None, True),
     ("Analytics", "/analytics", "ANALYTICS", True),
+    # the contact center (o2g-api-ccd.md §1.1: the keys the SDKs look up; relative URLs inferred)
+    ("AcdAgent", "/acdagent", "CONTACTCENTER_AGENT", False),
+    ("AcdPilotMonitoring", "/acdpilotmonitoring", "CONTACTCENTER_SERVICE", True),
+    ("AcdRealtime", "/acdrealtime", "CONTACTCENTER_SERVICE", True),
+    ("Acd Statistics", "/acdstats", "CONTACTCENTER_SERVICE", True),
+    ("AcdManagement", "/acdmanagement", "CONTACTCENTER_SERVICE", True),
+    ("AcdRsi", "/acdrsi", "CONTACTCENTER_RSI", True),
 ]
 
 

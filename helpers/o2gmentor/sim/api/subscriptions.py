@@ -24,18 +24,23 @@ from o2gmentor.sim.api.sessions import Session
 if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
 
-# Packages whose events need the monitored user to hold TELEPHONY_ADVANCED (o2g-api-core.md §7.4).
-LICENSED_PACKAGES = {"telephony", "eventSummary", "routingManagement", "unifiedComLog"}
-# package → (per user?, admin only?)
-PACKAGES: dict[str, tuple[bool, bool]] = {
-    "telephony": (True, False),
-    "eventSummary": (True, False),
-    "routingManagement": (True, False),
-    "unifiedComLog": (True, False),
-    "user": (True, False),
-    "userManagement": (False, True),
-    "system": (False, True),
-    "pbxManagement": (False, True),
+USER, GLOBAL, PILOT, SESSION = "user", "global", "pilot", "session"
+# package → (whose events: users, everyone's, pilots or this session's own; admin only?; the licence the
+# session — and each watched user — must hold, o2g-api-core.md §7.4 and o2g-api-ccd.md §1.4)
+PACKAGES: dict[str, tuple[str, bool, str | None]] = {
+    "telephony": (USER, False, "TELEPHONY_ADVANCED"),
+    "eventSummary": (USER, False, "TELEPHONY_ADVANCED"),
+    "routingManagement": (USER, False, "TELEPHONY_ADVANCED"),
+    "unifiedComLog": (USER, False, "TELEPHONY_ADVANCED"),
+    "user": (USER, False, None),
+    "userManagement": (GLOBAL, True, None),
+    "system": (GLOBAL, True, None),
+    "pbxManagement": (GLOBAL, True, "MANAGEMENT"),
+    "agent": (USER, False, "CONTACTCENTER_AGENT"),  # o2g-api-ccd.md §1.4
+    "pilot": (PILOT, True, "CONTACTCENTER_SERVICE"),
+    "rti": (SESSION, True, "CONTACTCENTER_SERVICE"),
+    "acdstats": (SESSION, True, "CONTACTCENTER_SERVICE"),
+    "rsi": (SESSION, True, "CONTACTCENTER_RSI"),
 }
 QUEUE_LIMIT = 5000
 
@@ -52,11 +57,14 @@ class Subscription:
     channel: web.StreamResponse | None = None
     closed: bool = False
 
-    def wants(self, package: str, login: str | None) -> bool:
+    def wants(self, package: str, key: str | None) -> bool:
+        """``key``: the user (per-user packages), the pilot (``pilot``), ``session:<id>`` or None."""
         if package not in self.filter:
             return False
-        logins = self.filter[package]
-        return logins is None or login in logins
+        keys = self.filter[package]
+        if keys is None:
+            return key is None or key == f"session:{self.session.id}"
+        return key in keys
 
 
 class SubscriptionStore:
@@ -84,14 +92,21 @@ class SubscriptionStore:
             for name in names:
                 if name not in PACKAGES:
                     raise bad_request(f"unknown event package {name!r}; known: {', '.join(PACKAGES)}")
-                per_user, admin_only = PACKAGES[name]
+                kind, admin_only, licence = PACKAGES[name]
                 if admin_only and not session.admin:
                     raise forbidden(f"the {name} events are for administrator sessions only")
-                if not per_user:
-                    if name == "pbxManagement" and "MANAGEMENT" not in self.state.sessions.licences_of(
-                            session.login, session.admin):
-                        raise forbidden("pbxManagement events need the MANAGEMENT licence")
+                if licence and licence not in self.state.sessions.licences_of(session.login, session.admin):
+                    raise forbidden(f"{name} events need the {licence} licence")
+                if kind in (GLOBAL, SESSION):
                     result[name] = None
+                    continue
+                if kind == PILOT:
+                    pilots = {str(i) for i in ids}
+                    unknown = sorted(p for p in pilots if not self.state.pbx.ccd.is_pilot(p))
+                    if not pilots or unknown:
+                        raise bad_request(f"the ids of pilot are pilot numbers ({', '.join(self.state.pbx.ccd.pilots)})"
+                                          + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+                    result[name] = pilots | (result.get(name) or set())
                     continue
                 logins: set[str] = set()
                 for raw in ids:
@@ -105,19 +120,18 @@ class SubscriptionStore:
                     if session.admin:
                         raise bad_request(f"an administrator must list the users to watch in the ids of {name}")
                     logins = {session.login}
-                if name in LICENSED_PACKAGES:
-                    self._require_licence(session, name, logins)
+                if licence:
+                    self._require_user_licence(name, licence, logins)
                 current = result.get(name)
                 result[name] = logins | (current or set())
         return result
 
-    def _require_licence(self, session: Session, package: str, logins: set[str]) -> None:
-        allowed = self.state.sessions.licences_of(session.login, session.admin)
+    def _require_user_licence(self, package: str, licence: str, logins: set[str]) -> None:
         users = self.state.pbx.site.users
-        lacking = sorted(login for login in logins if "TELEPHONY_ADVANCED" not in users[login].licences)
-        if "TELEPHONY_ADVANCED" not in allowed or lacking:
-            who = ", ".join(lacking) or session.login
-            raise forbidden(f"{package} events need the TELEPHONY_ADVANCED licence, which {who} does not have")
+        lacking = sorted(login for login in logins if licence not in users[login].licences)
+        if lacking:
+            raise forbidden(f"{package} events need the {licence} licence, which {', '.join(lacking)} "
+                            f"{'does' if len(lacking) == 1 else 'do'} not have")
 
     # ---------------------------------------------------------------- lifecycle
     def create(self, session: Session, body: dict[str, Any]) -> Subscription:
@@ -160,9 +174,9 @@ class SubscriptionStore:
                 transport.abort()
 
     # ---------------------------------------------------------------- events
-    def dispatch(self, package: str, login: str | None, event: dict[str, Any]) -> None:
+    def dispatch(self, package: str, key: str | None, event: dict[str, Any]) -> None:
         for sub in list(self.subs.values()):
-            if sub.wants(package, login):
+            if sub.wants(package, key):
                 sub.queue.append(event)
                 self._wake(sub)
 
