@@ -46,7 +46,8 @@ def _sim_ctl(args: argparse.Namespace) -> int:
     arity = {"status": 0, "phones": 0, "users": 0, "reset": 0, "answer": 1, "hangup": 1, "advance": 1,
              "phone": 1, "dial": 2, "outside-call": 2, "cti-down": (0, 1), "cti-up": (0, 1), "pbx-down": (0, 1),
              "pbx-up": (0, 1), "licence-expiring": 2, "expire-session": (0, 1), "drop-channels": 0,
-             "unavailable": 1, "ha-switch": 0}
+             "unavailable": 1, "ha-switch": 0, "customer-call": 1, "traffic-start": (0, 9), "traffic-stop": 0,
+             "staff-on": 0, "staff-off": 0, "ccd": 0}
     if action not in arity:
         print(f"unknown action {action!r}; one of: {', '.join(sorted(arity))}", file=sys.stderr)
         return 2
@@ -64,6 +65,10 @@ def _sim_ctl(args: argparse.Namespace) -> int:
         "expire-session": lambda login=None: {"closed": ctl.expire_sessions(login)},
         "drop-channels": lambda: {"dropped": ctl.drop_channels()},
         "unavailable": lambda seconds: ctl.unavailable(float(seconds)), "ha-switch": ctl.ha_switch,
+        "customer-call": lambda pilot: {"callRef": ctl.customer_call(pilot)},
+        "traffic-start": lambda *pilots: ctl.start_traffic(list(pilots) or None), "traffic-stop": ctl.stop_traffic,
+        "staff-on": lambda: {"changed": ctl.staff(True)}, "staff-off": lambda: {"changed": ctl.staff(False)},
+        "ccd": ctl.ccd_status,
     }
     result = handlers[action](*rest)
     print(json.dumps(result, indent=2))
@@ -79,9 +84,11 @@ def _users(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    print(f"{'login':<10} {'password':<11} {'number':<7} {'role':<6} name")
+    print(f"{'login':<10} {'password':<11} {'number':<7} {'role':<11} name")
     for row in rows:
-        print(f"{row['login']:<10} {row['password']:<11} {row['number'] or '-':<7} {row['role']:<6} {row['name']}")
+        extra = f" (pro-ACD set {row['proacd']})" if row.get("proacd") else ""
+        print(f"{row['login'] or '-':<10} {row['password'] or '-':<11} {row['number'] or '-':<7} {row['role']:<11} "
+              f"{row['name']}{extra}")
     return 0
 
 
@@ -105,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Actions: status, phones, phone N, users, answer N, hangup N, dial N TO, "
                                      "outside-call FROM TO, advance SECONDS, reset; faults: cti-down [NODE], "
                                      "cti-up [NODE], pbx-down [NODE], pbx-up [NODE], licence-expiring NAME DAYS, "
-                                     "expire-session [LOGIN], drop-channels, unavailable SECONDS, ha-switch")
+                                     "expire-session [LOGIN], drop-channels, unavailable SECONDS, ha-switch; "
+                                     "contact center: customer-call PILOT, traffic-start [PILOT…], traffic-stop, "
+                                     "staff-on, staff-off, ccd")
     ctl.add_argument("--port", type=int, default=None, help="the simulator's port, if not the recorded one")
     ctl.add_argument("--state-dir", type=Path, default=None)
     ctl.add_argument("action")

@@ -20,7 +20,11 @@ def test_users_json_lists_every_account_with_role():
     rows = json.loads(o2gmentor("users", "--json").stdout)
     assert {"login", "password", "number", "name", "role"} <= set(rows[0])
     roles = {r["role"] for r in rows}
-    assert roles == {"user", "admin"}
+    assert roles == {"user", "admin", "agent", "supervisor", "pilot"}
+    agents = [r for r in rows if r["role"] == "agent"]
+    assert len(agents) >= 6 and all(r["proacd"] and r["processing_groups"] for r in agents)
+    pilots = {r["number"]: r["name"] for r in rows if r["role"] == "pilot"}
+    assert pilots == {"3000": "Sales", "3100": "Support"}
     users = [r for r in rows if r["role"] == "user"]
     assert len(users) >= 10 and all(r["login"] == f"oxe{r['number']}" for r in users)
 

@@ -276,6 +276,42 @@ class O2G:
 
         return Analytics(self)
 
+    @property
+    def agent(self):
+        from o2gmentor.client.ccd_agent import CallCenterAgent
+
+        return CallCenterAgent(self)
+
+    @property
+    def pilots(self):
+        from o2gmentor.client.ccd_pilot import CallCenterPilot
+
+        return CallCenterPilot(self)
+
+    @property
+    def realtime(self):
+        from o2gmentor.client.ccd_realtime import CallCenterRealtime
+
+        return CallCenterRealtime(self)
+
+    @property
+    def statistics(self):
+        from o2gmentor.client.ccd_statistics import CallCenterStatistics
+
+        return CallCenterStatistics(self)
+
+    @property
+    def ccd_management(self):
+        from o2gmentor.client.ccd_management import CallCenterManagement
+
+        return CallCenterManagement(self)
+
+    @property
+    def rsi(self):
+        from o2gmentor.client.ccd_rsi import Rsi
+
+        return Rsi(self)
+
     def subscribe(self, packages: list[str] | dict[str, list[str]], ids: list[str] | None = None,
                   *, on_event=None, start: bool = True):
         """Subscribe to event packages and open the event channel (an ``EventStream``).

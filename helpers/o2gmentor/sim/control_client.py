@@ -82,6 +82,28 @@ class SimControl:
         """Move the simulated clock forward, firing timers on the way."""
         return self._call("POST", "/clock/advance", {"seconds": seconds})["clock"]
 
+    # the contact center
+    def customer_call(self, pilot: str, caller: str | None = None, patience: float | None = None) -> str:
+        """An outside customer calls a pilot now; returns the callRef."""
+        return self._call("POST", "/ccd/customer-call", {"pilot": pilot, "from": caller, "patience": patience})[
+            "callRef"]
+
+    def start_traffic(self, pilots: list[str] | None = None, rate_factor: float = 1.0,
+                      staff: bool = True) -> dict[str, Any]:
+        """Customers call the pilots at the scenario's rates; simulated agents log on to answer them."""
+        return self._call("POST", "/ccd/traffic", {"running": True, "pilots": pilots, "rate_factor": rate_factor,
+                                                   "staff": staff})
+
+    def stop_traffic(self) -> dict[str, Any]:
+        return self._call("POST", "/ccd/traffic", {"running": False})
+
+    def staff(self, on: bool = True, logins: list[str] | None = None) -> list[str]:
+        """Simulated agents log on (ready, answering by themselves) or off."""
+        return self._call("POST", "/ccd/staff", {"on": on, "logins": logins})["changed"]
+
+    def ccd_status(self) -> dict[str, Any]:
+        return self._call("GET", "/ccd/status")
+
     # faults, for the robustness lessons
     def cti_link(self, up: bool, node: str | None = None) -> dict[str, Any]:
         """Take the CTI link to an OXE node down (telephony answers 503) or back up."""

@@ -13,6 +13,12 @@ from typing import Any
 from aiohttp import web
 
 from o2gmentor.sim.api import (
+    acdagent,
+    acdmanagement,
+    acdpilot,
+    acdrealtime,
+    acdrsi,
+    acdstats,
     analytics,
     comlog,
     control,
@@ -61,8 +67,15 @@ class SimState:
         rows = [{"login": u.login, "password": u.password, "number": u.number, "name": u.name,
                  "role": "user", "device": u.devices[0].type, "title": u.title,
                  "licences": list(u.licences)} for u in site.users.values()]
+        cc = self.pbx.ccd
+        for row in rows:
+            op = cc.operators.get(row["login"])
+            if op is not None:
+                row.update({"role": op.kind.lower(), "proacd": op.proacd, "processing_groups": list(op.groups)})
         rows += [{"login": a.login, "password": a.password, "number": None, "name": a.name, "role": "admin"}
                  for a in site.admins.values()]
+        rows += [{"login": None, "password": None, "number": p.number, "name": p.name, "role": "pilot",
+                  "queue": p.queue, "processing_group": p.group} for p in cc.pilots.values()]
         return rows
 
 
@@ -133,7 +146,8 @@ def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[o2g_errors], client_max_size=2 * 1024 * 1024)
     app[STATE_KEY] = state
     for module in (sessions, subscriptions, users, telephony, routing, eventsummary, comlog, voicemail, directory,
-                   phonesetprogramming, maintenance, pbxmanagement, usermanagement, analytics, control):
+                   phonesetprogramming, maintenance, pbxmanagement, usermanagement, analytics, acdagent, acdpilot,
+                   acdrealtime, acdstats, acdmanagement, acdrsi, control):
         app.add_routes(module.routes(state))
     app.cleanup_ctx.append(_ticker)
     return app

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from o2gmentor.sim.api.errors import O2GHttpError, bad_request, not_found
 from o2gmentor.sim.api.requests_ import json_body, text_field
+from o2gmentor.sim.model.ccd import CcdError
 
 if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
@@ -212,8 +213,67 @@ def routes(state: SimState) -> list[web.RouteDef]:
         active = state.pbx.system.switch_over(state.pbx.clock.now())
         return web.json_response({"active": active})
 
+    # ---------------------------------------------------------------- the contact center's world
+    def ccd_call(fn, *args):
+        try:
+            return fn(*args)
+        except CcdError as err:
+            raise O2GHttpError(err.status, err.message) from None
+
+    async def customer_call(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        pilot = text_field(body, "pilot")
+        patience = body.get("patience")
+        if patience is not None and (isinstance(patience, bool) or not isinstance(patience, int | float)):
+            raise bad_request("'patience' is a number of seconds")
+        ref = ccd_call(state.pbx.ccd.customer_call, pilot, text_field(body, "from", required=False), patience)
+        return web.json_response({"callRef": ref, "pilot": pilot})
+
+    async def traffic(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        cc = state.pbx.ccd
+        running = body.get("running")
+        if not isinstance(running, bool):
+            raise bad_request("'running' is true or false")
+        staffed: list[str] = []
+        if running:
+            if body.get("staff", True):
+                staffed = ccd_call(cc.staff, True)
+            factor = body.get("rate_factor", 1.0)
+            if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 < factor <= 20:
+                raise bad_request("'rate_factor' is a number from 0 to 20")
+            pilots = ccd_call(cc.start_traffic, body.get("pilots"), float(factor))
+        else:
+            cc.stop_traffic()
+            pilots = []
+        return web.json_response({"running": cc.traffic_running, "pilots": pilots, "staffed": staffed})
+
+    async def staff(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        if not isinstance(body.get("on"), bool):
+            raise bad_request("'on' is true or false")
+        return web.json_response({"changed": ccd_call(state.pbx.ccd.staff, body["on"], body.get("logins"))})
+
+    async def ccd_status(request: web.Request) -> web.Response:
+        authorised(request)
+        cc = state.pbx.ccd
+        return web.json_response({
+            "traffic": cc.traffic_running,
+            "pilots": [{"number": p.number, "name": p.name, "open": p.open, "queue": p.queue,
+                        "waiting": len(cc.queues[p.queue].waiting)} for p in cc.pilots.values()],
+            "operators": [{"login": o.login, "type": o.kind, "proacd": o.proacd, "simulated": o.autopilot,
+                           **cc.state_json(o)} for o in cc.operators.values()],
+            "records": len(cc.records)})
+
     S = "/sim"
     return [
+        web.post(S + "/ccd/customer-call", customer_call),
+        web.post(S + "/ccd/traffic", traffic),
+        web.post(S + "/ccd/staff", staff),
+        web.get(S + "/ccd/status", ccd_status, allow_head=False),
         web.post(S + "/faults/cti-link", cti_link),
         web.post(S + "/faults/pbx-link", pbx_link),
         web.post(S + "/faults/licence", licence),

@@ -80,8 +80,9 @@ def routes(state: SimState) -> list[web.RouteDef]:
         body = await json_body(request)
         device = own_device(user, text_field(body, "deviceId", required=False))
         callee = text_field(body, "callee", required=False)
-        if callee is None and isinstance(body.get("acdCall"), dict):
-            raise bad_request("calls to a supervisor need the contact-center services")
+        acd_call = body.get("acdCall")
+        if callee is None and isinstance(acd_call, dict) and acd_call.get("callToSupervisor"):
+            callee = supervisor_number(state, user)
         if callee is None:
             raise bad_request("'callee' is missing")
         ref = engine().make_call(device, callee, bool_field(body, "autoAnswer", True))
@@ -163,6 +164,23 @@ def routes(state: SimState) -> list[web.RouteDef]:
         ref = request.match_info["ref"]
         engine().drop_participant(ref, my_call_device(user, ref), request.match_info["pid"])
         return web.Response(status=204)
+
+    # ----------------------------------------------------------------- pilots
+    async def transfer_info(request: web.Request) -> web.Response:
+        """``PilotInfo``: can a call be transferred to this pilot now, and how long would it wait."""
+        user_of(request)
+        cc = state.pbx.ccd
+        pilot = cc.pilots.get(request.match_info["pilot"])
+        if pilot is None:
+            raise not_found(f"{request.match_info['pilot']} is not a pilot")
+        await json_body(request, required=False)
+        waiting = len(cc.queues[pilot.queue].waiting)
+        queue = cc.queues[pilot.queue]
+        return web.json_response({
+            "number": pilot.number, "waitingTime": cc.expected_wait(pilot.number),
+            "saturation": waiting >= queue.capacity, "supervisedTransfer": True,
+            "pilotTransferInfo": {"transferPossible": pilot.open and waiting < queue.capacity,
+                                  "pilotStatus": "OPEN" if pilot.open else "GENERAL_FORWARDING"}})
 
     # ----------------------------------------------------------------- callbacks
     async def request_callback(request: web.Request) -> web.Response:
@@ -246,6 +264,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
         web.get(T + "/devices", devices, allow_head=False),
         web.get(T + "/devices/{device}", devices, allow_head=False),
         web.post(T + "/calls/{ref}/callback", request_callback),
+        web.post(T + "/pilots/{node}/{pilot}/transferInfo", transfer_info),
         web.get(T + "/incomingCallbacks", incoming_callbacks, allow_head=False),
         web.delete(T + "/incomingCallbacks", delete_callbacks),
         web.delete(T + "/incomingCallbacks/{cid}", delete_callbacks),
@@ -255,6 +274,18 @@ def routes(state: SimState) -> list[web.RouteDef]:
                  "blindtransfer", "redirect", "sendDtmf"):
         routes_.append(web.post(f"{T}/calls/{{ref}}/{name}", action(name)))
     return routes_
+
+
+def supervisor_number(state: SimState, user: User) -> str:
+    """Where a CCD agent's call to its supervisor goes: the pro-ACD set of a supervisor of its group."""
+    cc = state.pbx.ccd
+    op = cc.operators.get(user.login)
+    if op is None:
+        raise bad_request("only a contact-center agent calls its supervisor")
+    for sup in cc.operators.values():
+        if sup.kind == "SUPERVISOR" and sup.main == "LOG_ON" and op.pg in sup.groups:
+            return sup.proacd
+    raise O2GHttpError(409, "no supervisor of the agent's group is logged on")
 
 
 def check_cti(state: SimState, user: User) -> None:

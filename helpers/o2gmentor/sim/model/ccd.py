@@ -687,6 +687,16 @@ class ContactCenter:
             self.clock.call_later(patience, give_up)
         return ref
 
+    def expected_wait(self, pilot_number: str) -> int:
+        """A rough expected waiting time in seconds: calls ahead × mean talk time ÷ agents in service."""
+        pilot = self.pilots[pilot_number]
+        ahead = len(self.queues[pilot.queue].waiting)
+        serving = sum(1 for o in self.operators.values() if o.main == "LOG_ON" and o.pg == pilot.group
+                      and o.sub in (READY, BUSY, WRAPUP))
+        if ahead == 0 and any(o.sub == READY and o.pg == pilot.group for o in self.operators.values()):
+            return 0
+        return int((ahead + 1) * self._profile(pilot_number)["talk_seconds"] / max(1, serving))
+
     def customer_number(self) -> str:
         return "06" + "".join(str(self.random.randrange(10)) for _ in range(8))
 
