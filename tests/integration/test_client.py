@@ -99,7 +99,7 @@ def test_without_keepalive_the_same_session_expires(fresh_sim, monkeypatch):
     monkeypatch.setattr(fresh_sim.state, "session_ttl", 2)
     client = O2G(fresh_sim.info.address, "oxe1003", "1003", ca_bundle=str(fresh_sim.ca_path),
                  keepalive=False).connect()
-    time.sleep(7.5)  # TTL 2 s + grace 5 s
+    fresh_sim.call(fresh_sim.state.pbx.clock.advance, 7.5)  # TTL 2 s + grace 5 s, on the simulated clock
     with pytest.raises(O2GError) as err:
         client.users.get()
     assert err.value.status in (401, 403) and "login" in err.value.hint
