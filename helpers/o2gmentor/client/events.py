@@ -74,6 +74,11 @@ class EventStream:
         self._callbacks.append(callback)
         return callback
 
+    def off(self, callback: Callable[[Event], None]) -> None:
+        """Stop calling ``callback`` (a panel that stops listening to a shared stream)."""
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
     def subscribe(self) -> str:
         """``POST subscriptions``; returns the polling URL."""
         body = {"filter": {"selectors": self.selectors}, "version": "1.0", "timeout": 0}

@@ -73,9 +73,21 @@ def stop(state_dir: Path | None = None, timeout: float = 10.0) -> bool:
         return False
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(info.pid, 0)
-        except ProcessLookupError:
+        if _gone(info.pid):
             return True
-        time.sleep(0.1)
+        time.sleep(0.05)
+    return False
+
+
+def _gone(pid: int) -> bool:
+    """True once the process has exited (reaping it if it is our own child, which would stay a zombie)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass  # not our child: its parent reaps it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
     return False
