@@ -115,3 +115,22 @@ def test_conference_is_one_note_across_the_lanes():
     flow = CallFlow(CONFERENCE, live=False)
     assert messages(flow)[-3:] == ["Note over P0,P2: conference", "P0-xP1: hangs up", "P0-xP2: hangs up"]
     assert "6. conference" in flow.svg()
+
+
+def test_the_callee_side_of_a_call_the_caller_ends_has_no_phantom_lane():
+    """The far end hangs up (RELEASING + removedParticipantIds), then OnCallRemoved with a cause."""
+    peer = {"participantId": "1001", "identity": {"id": {"phoneNumber": "1001"}, "firstName": "Alice",
+                                                  "lastName": "Martin"}}
+    events = [
+        {"eventName": "OnCallCreated", "loginName": "oxe1002", "callRef": "r1",
+         "legs": [{"deviceId": "1002", "state": "RINGING_INCOMING"}], "participants": [peer]},
+        {"eventName": "OnCallModified", "loginName": "oxe1002", "callRef": "r1",
+         "modifiedLegs": [{"deviceId": "1002", "state": "ACTIVE"}]},
+        {"eventName": "OnCallModified", "loginName": "oxe1002", "callRef": "r1", "cause": "CLEARED",
+         "modifiedLegs": [{"deviceId": "1002", "state": "RELEASING"}], "removedParticipantIds": ["1001"]},
+        {"eventName": "OnCallRemoved", "loginName": "oxe1002", "callRef": "r1", "cause": "CLEARED"},
+    ]
+    text = CallFlow(events, live=False).mermaid()
+    assert "nobody" not in text
+    assert [line.split(": ")[1] for line in text.splitlines() if ": " in line] == [
+        "calls", "answers", "hangs up (cleared)"]

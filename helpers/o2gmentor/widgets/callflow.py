@@ -178,7 +178,7 @@ class CallFlow(Panel):
             owner = call["owner"] or lane(str(event.get("loginName") or "?"))
             if cause == "CONFERENCED":
                 pass  # merged into the other call, which goes on as the conference
-            elif call["state"] != "RELEASING" or cause:
+            elif call["state"] != "RELEASING" or (cause and call["parties"]):  # else: the other side hung up
                 text = {"TRANSFERRED": "transferred", "CONFERENCED": "into the conference",
                         "FORWARDED": "forwarded", "REDIRECTED": "redirected"}.get(cause or "", "hangs up" + suffix)
                 for party in call["parties"] or ["?"]:
