@@ -165,7 +165,7 @@ class CallEngine:
             return "local"
         if callee == self.site.voicemail_number:
             return "voicemail"
-        if self.acd is not None and self.acd.is_pilot(callee):
+        if self.acd is not None and self.acd.takes_calls(callee):
             return "pilot"
         if self.site.is_outside(callee):
             return "outside"
@@ -475,7 +475,7 @@ class CallEngine:
         """An outside party (or any number, for the simulator) calls ``callee``."""
         if self.site.device(caller):
             return self.make_call(caller, callee)
-        if not self.site.device(callee) and not (self.acd is not None and self.acd.is_pilot(callee)):
+        if not self.site.device(callee) and not (self.acd is not None and self.acd.takes_calls(callee)):
             raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION",
                                  f"{callee} is neither a device nor a pilot")
         call = self._new_call(Party(caller, None, DIALING), callee)

@@ -174,6 +174,12 @@ class ContactCenter:
     def is_pilot(self, number: str) -> bool:
         return number in self.pilots
 
+    def takes_calls(self, number: str) -> bool:
+        """A pilot or an RSI routing point: calls to it are the contact center's."""
+        from o2gmentor.sim.model.ccd_rsi import rsi_of
+
+        return number in self.pilots or number in rsi_of(self).points
+
     def operator(self, login: str) -> Operator:
         op = self.operators.get(login)
         if op is None:
@@ -433,6 +439,11 @@ class ContactCenter:
     # ================================================================ calls to pilots
     def arrive(self, ref: str, pilot_number: str, caller: str) -> None:
         """A call reached a pilot (its pilot party rings): queue it, distribute it, or send it away."""
+        if pilot_number not in self.pilots:  # an RSI routing point: the routing application decides
+            from o2gmentor.sim.model.ccd_rsi import rsi_of
+
+            rsi_of(self).arrive(ref, pilot_number, caller)
+            return
         pilot = self.pilots[pilot_number]
         now = self.clock.now()
         acd = self.acd_calls.get(ref)
