@@ -55,7 +55,7 @@ def _require_browser() -> None:
 # ---------------------------------------------------------------- the notebook under test
 SETUP_CELL = """\
 from o2gmentor.course import setup
-from o2gmentor.widgets import AgentDesk, CallFlow, EventLog, PhonePanel, SystemHealth
+from o2gmentor.widgets import AgentDesk, CallFlow, EventLog, PhonePanel, SupervisorBoard, SystemHealth
 
 course = setup(lesson="browser-test")"""
 
@@ -75,6 +75,9 @@ health""", "o2g-health"),
     ("""\
 desk = AgentDesk(course.connect("oxe2001"))
 desk""", "o2g-agent-state"),
+    ("""\
+board = SupervisorBoard(course.connect(admin=True))
+board""", "o2g-board-pilots"),
 ]
 
 
@@ -292,6 +295,15 @@ def test_phone_panel_and_agent_desk_follow_calls_in_jupyterlab(lab, simulator):
             expect(agent).to_contain_text("Wrap-up")
             expect(desk_cell).to_contain_text("No customer call")
             desk_cell.screenshot(path=ARTIFACTS / "agent-4-wrapup.png")
+
+            # the supervisor board: a waiting call shows at once (pilot events), the agents via realtime
+            board = page.locator(".o2g-board-pilots")
+            board_cell = page.locator(".jp-Cell", has=board)
+            expect(board_cell).to_contain_text("Nadia Roux")
+            sim.customer_call("3100", caller="0622334455")  # Support: nobody of that group is logged on
+            expect(board.locator(".o2g-waiting").last).to_have_text("1")
+            board_cell.scroll_into_view_if_needed()
+            board_cell.screenshot(path=ARTIFACTS / "supervisor-board.png")
         finally:
             if page is not None:
                 try:

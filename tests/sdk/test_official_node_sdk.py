@@ -50,3 +50,19 @@ def test_admin_scenario(fresh_sim):
     """System status and PBX management (create, read, modify, delete a Subscriber) — as an administrator."""
     lines = run_scenario(fresh_sim, "node_admin.js", "--login", "admin", "--password", "admin-o2g")
     assert lines[-1] == "13 passed, 0 failed"
+
+
+def test_agent_scenario(fresh_sim):
+    """An agent logs on, is offered a pilot call, answers, releases, wraps up, withdraws, logs off."""
+    control = str(fresh_sim.state_dir / "control.json")
+    lines = run_scenario(fresh_sim, "node_agent.js", "--control", control, "--login", "oxe2001", "--password", "2001",
+                         "--proacd", "2101", "--group", "3010", "--pilot", "3000")
+    assert lines[-1] == "15 passed, 0 failed"
+
+
+def test_contact_center_supervisor_scenario(fresh_sim):
+    """An administrator monitors a pilot (call created, queued, removed) and reads realtime queue and agent data."""
+    control = str(fresh_sim.state_dir / "control.json")
+    lines = run_scenario(fresh_sim, "node_ccd_supervisor.js", "--control", control, "--login", "admin",
+                         "--password", "admin-o2g", "--pilot", "3000")
+    assert lines[-1] == "18 passed, 0 failed"
