@@ -7,7 +7,7 @@ PORT   ?= 8443
 # JupyterLab refuses to run as root (containers, CI) unless told it may
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: setup lab sim sim-stop test lint clean
+.PHONY: setup lab sim sim-stop test lint bench clean
 
 setup: $(STAMP)
 
@@ -30,11 +30,15 @@ sim-stop: setup
 
 ## Every test: lint, units, the simulator over HTTPS, and every notebook top to bottom (nbval)
 test: setup
-	$(BIN)/ruff check helpers tests
+	$(BIN)/ruff check helpers tests benchmarks
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
+## Performance, as ratios measured side by side (benchmarks/)
+bench: setup
+	$(BIN)/python benchmarks/sim_speed.py
+
 lint: setup
-	$(BIN)/ruff check helpers tests
+	$(BIN)/ruff check helpers tests benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build
