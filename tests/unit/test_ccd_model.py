@@ -221,3 +221,31 @@ def test_history_gives_a_past_day_of_records():
     records = pbx.ccd.records
     assert len(records) > 100
     assert max(r.arrived for r in records) < pbx.clock.now() - 3600
+
+
+def test_pilot_calendars_open_and_close_the_pilot_on_the_clock(pbx, cc):
+    from datetime import datetime, timedelta, timezone
+
+    from o2gmentor.sim.model.ccd_calendar import WEEKDAYS, calendars_of
+
+    calendars = calendars_of(cc)
+    now = datetime.fromtimestamp(pbx.clock.now(), tz=timezone.utc)
+    soon, later = now + timedelta(minutes=10), now + timedelta(minutes=30)
+    if later.date() != now.date():  # keep both transitions on today's weekday
+        pbx.clock.advance(3600)
+        now = datetime.fromtimestamp(pbx.clock.now(), tz=timezone.utc)
+        soon, later = now + timedelta(minutes=10), now + timedelta(minutes=30)
+    today = WEEKDAYS[now.weekday()]
+    calendars.add("3000", "normal", today, {"time": soon.strftime("%H:%M"), "ruleNumber": 2, "mode": "closed"})
+    calendars.add("3000", "normal", today, {"time": later.strftime("%H:%M"), "ruleNumber": 1, "mode": "normal"})
+    assert cc.pilots["3000"].open
+    pbx.clock.advance(11 * 60)
+    assert not cc.pilots["3000"].open
+    ref = cc.customer_call("3000", caller="0611111111")
+    assert pbx.calls.calls[ref].party("4000") is not None  # closed: to the overflow (voice mail)
+    pbx.clock.advance(20 * 60)
+    assert cc.pilots["3000"].open
+    calendars.add("3000", "exception", (now + timedelta(days=1)).strftime("%Y%m%d"),
+                  {"time": "00:00", "ruleNumber": 2, "mode": "closed"})
+    pbx.clock.advance(86400)
+    assert not cc.pilots["3000"].open  # the exception date replaced the normal day

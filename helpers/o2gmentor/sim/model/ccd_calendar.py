@@ -2,8 +2,10 @@
 
 Each pilot has a *normal* calendar (per weekday) and an *exception* calendar (per date ``yyyyMMdd``),
 each day holding up to 10 transitions ``{time, ruleNumber, mode}``, numbered from 1 in the API.
-Transitions are stored and returned; they are **not** applied on the clock (opening and closing a
-pilot is done with ``open``/``close``) — the simplest faithful behaviour, documented for trainees.
+Transitions are applied on the simulated clock (UTC): at a transition's time the pilot opens (mode
+``normal``) or closes (``closed``, ``forward``: its calls go to its overflow destination); a date of the
+exception calendar replaces that weekday's normal transitions. Between transitions, ``open``/``close``
+change the pilot by hand until the next transition (inferred, as the OXE's rule switching is not public).
 Rules (inferred): every pilot has rule 1 "Open" (active while open) and rule 2 "Closed".
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 import weakref
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from o2gmentor.sim.model.ccd import ContactCenter
@@ -66,6 +69,49 @@ class Calendars:
     def __init__(self, cc: ContactCenter) -> None:
         self.cc = cc
         self.calendars: dict[str, PilotCalendar] = {}
+        self._seq = 0
+
+    # ---------------------------------------------------------------- applying the calendars
+    def transitions_on(self, pilot: str, day: datetime) -> list[dict[str, Any]]:
+        """The transitions in force on a date: its exception entry, else its weekday's normal ones."""
+        calendar = self.calendars.get(pilot)
+        if calendar is None:
+            return []
+        exception = calendar.exception.get(day.strftime("%Y%m%d"))
+        return exception if exception else calendar.normal.get(WEEKDAYS[day.weekday()], [])
+
+    def next_transitions(self, now: float) -> tuple[float, list[tuple[str, str]]] | None:
+        """The next instant (within a week) at which any pilot's calendar switches, and the switches."""
+        today = datetime.fromtimestamp(now, tz=timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        for offset in range(8):
+            day = today + timedelta(days=offset)
+            found: dict[float, list[tuple[str, str]]] = {}
+            for pilot in self.calendars:
+                for transition in self.transitions_on(pilot, day):
+                    hours, minutes = map(int, transition["time"].split(":"))
+                    at = (day + timedelta(hours=hours, minutes=minutes)).timestamp()
+                    if at > now:
+                        found.setdefault(at, []).append((pilot, transition["mode"]))
+            if found:
+                first = min(found)
+                return first, found[first]
+        return None
+
+    def reschedule(self) -> None:
+        """Set the clock's timer for the next transition (after every change of a calendar)."""
+        self._seq += 1
+        seq, now = self._seq, self.cc.clock.now()
+        upcoming = self.next_transitions(now)
+        if upcoming is not None:
+            at, switches = upcoming
+            self.cc.clock.call_later(at - now, lambda: self._switch(seq, switches))
+
+    def _switch(self, seq: int, switches: list[tuple[str, str]]) -> None:
+        if seq != self._seq:
+            return
+        for pilot, mode in switches:
+            self.cc.pilots[pilot].open = mode == "normal"
+        self.reschedule()
 
     def of(self, pilot: str) -> PilotCalendar:
         if pilot not in self.cc.pilots:
@@ -86,6 +132,7 @@ class Calendars:
             raise CalendarError(400, f"at most {MAX_TRANSITIONS} transitions a day")
         transitions.append(parse_transition(body))
         transitions.sort(key=lambda t: t["time"])
+        self.reschedule()
 
     def _index(self, pilot: str, kind: str, day: str, number: str) -> tuple[list[dict[str, Any]], int]:
         transitions = self.of(pilot).days(kind).get(self.check_day(kind, day), [])
@@ -97,10 +144,12 @@ class Calendars:
         transitions, i = self._index(pilot, kind, day, number)
         transitions[i] = parse_transition(body)
         transitions.sort(key=lambda t: t["time"])
+        self.reschedule()
 
     def delete(self, pilot: str, kind: str, day: str, number: str) -> None:
         transitions, i = self._index(pilot, kind, day, number)
         del transitions[i]
+        self.reschedule()
 
 
 def rules_of(cc: ContactCenter, pilot: str) -> list[dict[str, Any]]:
