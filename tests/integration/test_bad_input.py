@@ -63,7 +63,7 @@ def test_services_without_a_cookie_are_401(env):
 
 def test_expired_session_is_refused_and_says_so(env):
     ttl = env["sim"].state.session_ttl
-    env["sim"].call(env["sim"].state.pbx.clock.advance, ttl * 2)
+    env["sim"].call(env["sim"].state.sessions.clock.advance, ttl * 2)
     r = env["http"].get(env["base"] + "/telephony/calls", verify=env["ca"])
     assert r.status_code in (401, 403)
     assert_o2g_error(r, r.status_code)

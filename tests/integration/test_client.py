@@ -70,7 +70,7 @@ def test_the_stream_logs_in_again_after_the_session_expired(connect, fresh_sim):
     alice, bruno = connect("oxe1001"), connect("oxe1002")
     events = alice.subscribe(["telephony"])
     first_subscription = events.subscription_id
-    fresh_sim.call(fresh_sim.state.pbx.clock.advance, fresh_sim.state.session_ttl * 2)
+    fresh_sim.call(fresh_sim.state.sessions.clock.advance, fresh_sim.state.session_ttl * 2)
     fresh_sim.call(fresh_sim.state.sessions.expire_all_due)
     bruno = connect("oxe1002")  # bruno's session expired too: a new one
     deadline = time.monotonic() + 10
@@ -99,7 +99,7 @@ def test_without_keepalive_the_same_session_expires(fresh_sim, monkeypatch):
     monkeypatch.setattr(fresh_sim.state, "session_ttl", 2)
     client = O2G(fresh_sim.info.address, "oxe1003", "1003", ca_bundle=str(fresh_sim.ca_path),
                  keepalive=False).connect()
-    fresh_sim.call(fresh_sim.state.pbx.clock.advance, 7.5)  # TTL 2 s + grace 5 s, on the simulated clock
+    fresh_sim.call(fresh_sim.state.sessions.clock.advance, 7.5)  # TTL 2 s + grace 5 s, on the sessions clock
     with pytest.raises(O2GError) as err:
         client.users.get()
     assert err.value.status in (401, 403) and "login" in err.value.hint

@@ -237,12 +237,19 @@ def test_a_client_may_reattach_to_its_polling_url_and_gets_events_queued_meanwhi
     second.close()
 
 
-def test_session_expires_after_ttl_plus_grace_on_the_virtual_clock(host, ca, fresh_sim):
+def test_session_expires_after_ttl_plus_grace(host, ca, fresh_sim):
     http, sessions_url, info = login_like_node(host, ca)
     ttl = info["timeToLive"]
-    fresh_sim.call(fresh_sim.state.pbx.clock.advance, ttl)  # exactly TTL: still alive (Java keeps alive at TTL)
+    fresh_sim.call(fresh_sim.state.sessions.clock.advance, ttl)  # exactly TTL: still alive (Java keeps alive at TTL)
     assert http.post(sessions_url + "/keepalive", verify=ca).status_code == 204
-    fresh_sim.call(fresh_sim.state.pbx.clock.advance, ttl * 1.2)
+    fresh_sim.call(fresh_sim.state.sessions.clock.advance, ttl * 1.2)
     expired = http.post(sessions_url + "/keepalive", verify=ca)
     assert expired.status_code in (401, 403)
     assert expired.json()["code"] == expired.status_code
+
+
+def test_advancing_the_pbx_clock_does_not_expire_sessions(host, ca, fresh_sim):
+    """A lesson may play a day of contact-center traffic: sessions live in real time, not on that clock."""
+    http, sessions_url, info = login_like_node(host, ca)
+    fresh_sim.call(fresh_sim.state.pbx.clock.advance, info["timeToLive"] * 3)
+    assert http.post(sessions_url + "/keepalive", verify=ca).status_code == 204

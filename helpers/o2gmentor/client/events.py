@@ -48,7 +48,7 @@ class EventStream:
         else:
             self.selectors = [{"ids": list(ids or []), "names": [name]} for name in packages]
         self.events: deque[Event] = deque(maxlen=HISTORY)
-        self.queue: queue.Queue[Event] = queue.Queue()
+        self.queue: queue.Queue[Event] = queue.Queue(maxsize=HISTORY)
         self.subscription_id: str | None = None
         self.polling_url: str | None = None
         self.connected = threading.Event()
@@ -143,15 +143,14 @@ class EventStream:
             pass
 
     def _run(self) -> None:
-        delay = 0.5
         resubscribe = False
+        self._delay = 0.5
         while not self._stop.is_set():
             try:
                 if resubscribe:
                     self._recover_subscription()
                     resubscribe = False
                 self._read_channel()
-                delay = 0.5
             except _ChannelGone:
                 resubscribe = True
             except Exception as exc:  # noqa: BLE001 - any failure: wait, then reconnect
@@ -160,9 +159,9 @@ class EventStream:
                 self.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
                 log.info("event channel lost (%s); reconnecting", exc.__class__.__name__)
             self.connected.clear()
-            if self._stop.wait(delay):
+            if self._stop.wait(self._delay):
                 break
-            delay = min(delay * 2, 10.0)
+            self._delay = min(self._delay * 2, 10.0)  # back to 0.5 s once a channel is up again
             self.reconnects += 1
 
     def _read_channel(self) -> None:
@@ -188,6 +187,7 @@ class EventStream:
                     continue
                 if event.get("eventName") == "OnChannelInformation":
                     self.connected.set()
+                    self._delay = 0.5
                     continue
                 self._deliver(event)
             raise ConnectionError("the event channel ended")
@@ -211,7 +211,15 @@ class EventStream:
             self.events.append(event)
             self._received += 1
             self._cond.notify_all()
-        self.queue.put(event)
+        while True:  # nobody reads the queue? keep the newest events
+            try:
+                self.queue.put_nowait(event)
+                break
+            except queue.Full:
+                try:
+                    self.queue.get_nowait()
+                except queue.Empty:
+                    pass
         for callback in list(self._callbacks):
             try:
                 callback(event)

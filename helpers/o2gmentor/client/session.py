@@ -6,9 +6,12 @@ is fixed; every other URL comes from the gateway's answers.
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from typing import Any
+
+import requests
 
 from o2gmentor.client.errors import O2GError
 from o2gmentor.client.transport import Transport
@@ -28,6 +31,22 @@ class Secret:
         return "Secret('***')"
 
     __str__ = __repr__
+
+
+class SecretBasicAuth(requests.auth.AuthBase):
+    """HTTP Basic authentication whose password stays inside a ``Secret`` until the header is built."""
+
+    def __init__(self, login: str, password: Secret) -> None:
+        self.login = login
+        self.password = password
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        token = base64.b64encode(f"{self.login}:{self.password.value}".encode()).decode("ascii")
+        request.headers["Authorization"] = f"Basic {token}"
+        return request
+
+    def __repr__(self) -> str:
+        return f"SecretBasicAuth({self.login!r}, ***)"
 
 API_VERSION = "1.0"
 
@@ -92,9 +111,9 @@ class O2G:
             if version is None:
                 raise O2GError(404, "GET", f"https://{self.host}/api/rest",
                                {"helpMessage": f"API version {API_VERSION} is not offered by this O2G"})
-            auth = self.transport.request("GET", version["internalUrl"], auth=(self.login, self._password.value),
-                                          expect_json=True)
-            self.sessions_url = auth["internalUrl"]
+            answer = self.transport.request("GET", version["internalUrl"], expect_json=True,
+                                            auth=SecretBasicAuth(self.login, self._password))
+            self.sessions_url = answer["internalUrl"]
             info = self.transport.request("POST", self.sessions_url,
                                           json_body={"applicationName": self.application}, expect_json=True)
             self._open(info)

@@ -35,7 +35,7 @@ class Transport:
         return f"Transport(verify={self.verify!r})"
 
     def request(self, method: str, url: str, *, json_body: Any = None, params: dict[str, Any] | None = None,
-                auth: tuple[str, str] | None = None, expect_json: bool = False,
+                auth: requests.auth.AuthBase | None = None, expect_json: bool = False,
                 ok_empty: bool = True, with_headers: bool = False) -> Any:
         """Send one request; return the parsed JSON body (None when empty).
 

@@ -57,6 +57,10 @@ def _spawn(folder: Path, host: str, port: int, scenario: str) -> SimInfo | None:
             return info
         time.sleep(0.1)
     process.terminate()
+    try:
+        process.wait(5)
+    except subprocess.TimeoutExpired:
+        process.kill()
     return None
 
 
@@ -65,6 +69,9 @@ def stop(state_dir: Path | None = None, timeout: float = 10.0) -> bool:
     folder = Path(state_dir) if state_dir else default_state_dir()
     info = read_info(folder)
     if info is None:
+        return False
+    if not SimControl(info).alive():  # a stale file (a crash): its pid may be someone else's by now
+        (folder / "control.json").unlink(missing_ok=True)
         return False
     try:
         os.kill(info.pid, 15)

@@ -134,5 +134,5 @@ class SimControl:
         return self._call("POST", "/faults/ha-switch")
 
     def reset(self) -> dict[str, Any]:
-        """Hang up every call and reload the scenario (sessions stay open)."""
+        """Hang up every call, end every session and reload the scenario."""
         return self._call("POST", "/reset")

@@ -64,8 +64,10 @@ def read_info(state_dir: Path) -> SimInfo | None:
 def _write_info(state_dir: Path, info: SimInfo) -> None:
     path = state_dir / "control.json"
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(info.__dict__, indent=2))
-    os.chmod(tmp, 0o600)
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # private from the start: it holds the token
+    with os.fdopen(fd, "w") as out:
+        out.write(json.dumps(info.__dict__, indent=2))
     tmp.replace(path)
 
 

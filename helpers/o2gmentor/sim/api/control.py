@@ -27,7 +27,8 @@ PHONE_STATES = {"ACTIVE": "talking", "RINGING_INCOMING": "ringing", "RINGING_OUT
 
 def routes(state: SimState) -> list[web.RouteDef]:
     def authorised(request: web.Request) -> None:
-        if not hmac.compare_digest(request.headers.get(TOKEN_HEADER, ""), state.control_token):
+        given = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "surrogateescape")
+        if not hmac.compare_digest(given, state.control_token.encode()):
             raise O2GHttpError(401, f"the simulator's control API needs the {TOKEN_HEADER} header "
                                     "(see control.json in the simulator's state folder)")
 
@@ -134,7 +135,11 @@ def routes(state: SimState) -> list[web.RouteDef]:
         return web.json_response({"clock": now})
 
     async def reset(request: web.Request) -> web.Response:
+        """Back to the scenario: every call ends, and so does every session (clients log in again), since
+        the people, routing and agents' states they were watching are all put back."""
         authorised(request)
+        for session in list(state.sessions.sessions.values()):
+            state.sessions.close(session)
         state.pbx.reset()
         return web.json_response({"scenario": state.pbx.scenario.get("name"), "calls": 0})
 
@@ -214,6 +219,13 @@ def routes(state: SimState) -> list[web.RouteDef]:
         return web.json_response({"active": active})
 
     # ---------------------------------------------------------------- the contact center's world
+    def string_list(value: Any, name: str) -> list[str] | None:
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad_request(f"'{name}' is a list of strings")
+        return value
+
     def ccd_call(fn, *args):
         try:
             return fn(*args)
@@ -239,12 +251,16 @@ def routes(state: SimState) -> list[web.RouteDef]:
             raise bad_request("'running' is true or false")
         staffed: list[str] = []
         if running:
-            if body.get("staff", True):
-                staffed = ccd_call(cc.staff, True)
             factor = body.get("rate_factor", 1.0)
             if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 < factor <= 20:
                 raise bad_request("'rate_factor' is a number from 0 to 20")
-            pilots = ccd_call(cc.start_traffic, body.get("pilots"), float(factor))
+            pilots = string_list(body.get("pilots"), "pilots")
+            for pilot in pilots or []:
+                if not cc.is_pilot(pilot):
+                    raise not_found(f"{pilot} is not a pilot")
+            if body.get("staff", True):
+                staffed = ccd_call(cc.staff, True)
+            pilots = ccd_call(cc.start_traffic, pilots, float(factor))
         else:
             cc.stop_traffic()
             pilots = []
@@ -255,7 +271,8 @@ def routes(state: SimState) -> list[web.RouteDef]:
         body = await json_body(request)
         if not isinstance(body.get("on"), bool):
             raise bad_request("'on' is true or false")
-        return web.json_response({"changed": ccd_call(state.pbx.ccd.staff, body["on"], body.get("logins"))})
+        logins = string_list(body.get("logins"), "logins")
+        return web.json_response({"changed": ccd_call(state.pbx.ccd.staff, body["on"], logins)})
 
     async def ccd_status(request: web.Request) -> web.Response:
         authorised(request)

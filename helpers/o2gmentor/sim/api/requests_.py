@@ -31,12 +31,16 @@ async def json_body(request: web.Request, *, required: bool = True) -> dict[str,
             raise bad_request("a JSON body is required")
         return {}
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_no_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad_request(f"malformed JSON body: {exc}") from None
     if not isinstance(body, dict):
         raise bad_request("the JSON body must be an object")
     return body
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def text_field(body: dict[str, Any], name: str, *, required: bool = True) -> str | None:

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from o2gmentor.sim.api.errors import O2GHttpError, bad_request, forbidden
 from o2gmentor.sim.api.requests_ import API_ROOT, BASE_PATH, base_url, json_body, origin
+from o2gmentor.sim.clock import VirtualClock
 
 if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
@@ -89,12 +90,15 @@ class SessionStore:
 
     def __init__(self, state: SimState) -> None:
         self.state = state
+        # Sessions live in real time, on a clock of their own: advancing the simulated PBX clock (a day of
+        # contact-center traffic in a lesson) never expires them; tests step this one to check expiry.
+        self.clock = VirtualClock()
         self.credentials: dict[str, Credential] = {}
         self.sessions: dict[str, Session] = {}  # credential token → session
         self.on_close: list[Callable[[Session], None]] = []
 
     def now(self) -> float:
-        return self.state.pbx.clock.now()
+        return self.clock.now()
 
     def licences_of(self, login: str, admin: bool) -> set[str]:
         """What the account may use: an administrator, every licence of the site; a user, its own —
@@ -144,8 +148,8 @@ class SessionStore:
         return cred
 
     def open(self, cred: Credential, application: str) -> Session:
-        if cred.token in self.sessions:
-            self.close(self.sessions[cred.token])
+        if cred.token in self.sessions:  # opening again replaces the session; the credential stays valid
+            self.close(self.sessions[cred.token], keep_credential=True)
         now = self.now()
         session = Session(
             id=secrets.token_hex(8), credential=cred.token, login=cred.login, admin=cred.role == "admin",
@@ -154,9 +158,10 @@ class SessionStore:
         self.sessions[cred.token] = session
         return session
 
-    def close(self, session: Session) -> None:
+    def close(self, session: Session, keep_credential: bool = False) -> None:
         self.sessions.pop(session.credential, None)
-        self.credentials.pop(session.credential, None)
+        if not keep_credential:
+            self.credentials.pop(session.credential, None)
         for callback in self.on_close:
             callback(session)
 

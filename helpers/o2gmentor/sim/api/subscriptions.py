@@ -90,7 +90,7 @@ class SubscriptionStore:
             if not isinstance(names, list) or not names or not isinstance(ids, list):
                 raise bad_request("a selector needs 'names' (a list of event packages) and 'ids' (a list)")
             for name in names:
-                if name not in PACKAGES:
+                if not isinstance(name, str) or name not in PACKAGES:
                     raise bad_request(f"unknown event package {name!r}; known: {', '.join(PACKAGES)}")
                 kind, admin_only, licence = PACKAGES[name]
                 if admin_only and not session.admin:
@@ -101,6 +101,8 @@ class SubscriptionStore:
                     result[name] = None
                     continue
                 if kind == PILOT:
+                    if not all(isinstance(i, str | int) and not isinstance(i, bool) for i in ids):
+                        raise bad_request("the ids of pilot are pilot numbers")
                     pilots = {str(i) for i in ids}
                     unknown = sorted(p for p in pilots if not self.state.pbx.ccd.is_pilot(p))
                     if not pilots or unknown:
@@ -110,6 +112,8 @@ class SubscriptionStore:
                     continue
                 logins: set[str] = set()
                 for raw in ids:
+                    if not isinstance(raw, str | int) or isinstance(raw, bool):
+                        raise bad_request(f"the ids of {name} are logins")
                     user = site.user(str(raw))
                     if user is None:
                         raise bad_request(f"unknown user {raw!r} in the ids of {name}")
@@ -137,7 +141,7 @@ class SubscriptionStore:
     def create(self, session: Session, body: dict[str, Any]) -> Subscription:
         flt = self.parse_filter(session, body)
         timeout = body.get("timeout", 0)
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 <= timeout <= 10**6:
             raise bad_request("'timeout' must be a number of minutes")
         sub = Subscription(secrets.token_urlsafe(18), session, flt, str(body.get("version", "1.0")), int(timeout))
         self.subs[sub.id] = sub

@@ -354,6 +354,11 @@ class CallEngine:
         waiting = list(call.parties)
         call.offer_seq += 1
         later = None
+        if kind == "local" and self.site.device(callee).state != "IN_SERVICE":
+            for p in waiting:
+                p.state = RELEASING
+            self._commit("DESTINATION_NOT_OBTAINABLE", new_destination)
+            return
         if kind == "local":
             owner = self.site.user_by_number(callee)
             decision = decide(self.routing_of(owner.login), self.is_busy(callee), self.site.voicemail_number)
@@ -426,6 +431,7 @@ class CallEngine:
     def _clear(self, call: Call, cause: str) -> None:
         """End a call for everyone still in it: each remaining party releases, then it is removed."""
         self._deposit_voice_message(call)
+        call.parties = [p for p in call.parties if p.state != RINGING_IN]  # a set still ringing just stops
         for p in call.parties:
             p.state = RELEASING
         self._commit(cause)
@@ -445,6 +451,8 @@ class CallEngine:
         """Place a call from ``device``; an active call is put on hold first (a consultation call)."""
         if not self.site.device(device):
             raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_CALLING", f"{device} is not a device")
+        if self.site.device(device).state != "IN_SERVICE":
+            raise TelephonyError(409, "INCOMPATIBLE_WITH_STATE", "DEVICE_OUT_OF_SERVICE", f"{device} is out of service")
         if not callee:
             raise TelephonyError(400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION", "callee is missing")
         if callee == device:
@@ -463,12 +471,20 @@ class CallEngine:
         if active:
             self._commit(None)
         call = self._new_call(self._party_for(device, DIALING), callee)
-        if auto_answer:
-            self._offer(call, callee)
-        else:
-            call.parties[0].state = RINGING_IN
-            call.pending_callee = callee
+        try:
+            if auto_answer:
+                self._offer(call, callee)
+            else:
+                call.parties[0].state = RINGING_IN
+                call.pending_callee = callee
+                self._commit(None)
+        except TelephonyError:  # e.g. a forward to a number that no longer exists: undo everything
+            self.calls.pop(call.ref, None)
+            for ref in active:
+                if ref in self.calls and self.calls[ref].party(device):
+                    self.calls[ref].party(device).state = ACTIVE
             self._commit(None)
+            raise
         return call.ref
 
     def outside_call(self, caller: str, callee: str) -> str:
@@ -524,6 +540,8 @@ class CallEngine:
         call = self.call(ref)
         party = self._my_party(call, device)
         cause = "BUSY" if party.state == RINGING_IN else "CLEARED"
+        if party.state == RINGING_IN and call.acd is not None and self.acd is not None and self.acd.refuse(ref, device):
+            return  # an agent declining a customer call: it goes back to the queue
         if party.state == RINGING_IN:  # declining: the call stays with the caller, who hears busy
             call.parties.remove(party)
             for other in call.parties:

@@ -278,6 +278,8 @@ class ContactCenter:
         self._close_period(op, self.clock.now())
         op.autopilot = False
         op.pending_withdraw = None
+        self.listening.pop(op.login, None)
+        self._drop_intrusions(login=op.login)
         self._set(op, "LOG_OFF", None, keep_pg=False)
 
     def enter_group(self, op: Operator, pg: str) -> None:
@@ -409,6 +411,7 @@ class ContactCenter:
         if mode not in INTRUSION_CAUSES:
             raise CcdError(400, f"mode is one of {', '.join(INTRUSION_CAUSES)}")
         self._require_on(sup, action="intrude")
+        self._drop_intrusions()  # stale ones: their call ended
         if sup.login in self.intrusions:
             raise CcdError(409, "an intrusion is already in progress: change its mode or stop it")
         agent = self.operator_by_number(agent_number)
@@ -428,8 +431,17 @@ class ContactCenter:
             return
         if mode not in INTRUSION_CAUSES:
             raise CcdError(400, f"mode is one of {', '.join(INTRUSION_CAUSES)} or STOP")
-        self.intrusions[sup.login] = (ref, agent_number, mode)
+        if ref not in self.calls.calls:
+            del self.intrusions[sup.login]
+            raise CcdError(404, "the call intruded into has ended")
         self.calls.touch(ref, INTRUSION_CAUSES[mode])
+        self.intrusions[sup.login] = (ref, agent_number, mode)
+
+    def _drop_intrusions(self, ref: str | None = None, login: str | None = None) -> None:
+        """Forget intrusions into a call that ended (or a supervisor's, at logoff)."""
+        for sup_login, (call_ref, _, _) in list(self.intrusions.items()):
+            if call_ref == ref or sup_login == login or call_ref not in self.calls.calls:
+                del self.intrusions[sup_login]
 
     def stop_intrusion(self, sup: Operator) -> None:
         ref, _, _ = self.intrusions.pop(sup.login)
@@ -468,13 +480,18 @@ class ContactCenter:
             return
         queue.waiting.append(ref)
         acd.queued_at = now
-        acd.seq += 1
-        if pilot.overflow_after:
-            seq = acd.seq
-            self.clock.call_later(float(pilot.overflow_after), lambda: self._overflow(ref, seq))
-        if not self.dispatch():
+        self._arm_overflow(acd, float(pilot.overflow_after or 0))
+        self.dispatch()
+        if ref in queue.waiting:
             self._pilot_event("OnPilotCallQueued", pilot.number, callRef=ref, caller=caller, queue=pilot.queue,
                               cause="ACD_ENTER_DISTRIBUTION", numberOfQueued=len(queue.waiting))
+
+    def _arm_overflow(self, acd: AcdCall, after: float) -> None:
+        """(Re)start the wait after which a queued call overflows; a new seq cancels earlier timers."""
+        acd.seq += 1
+        if self.pilots[acd.pilot].overflow_after:
+            seq, ref = acd.seq, acd.ref
+            self.clock.call_later(max(0.0, after), lambda: self._overflow(ref, seq))
 
     def _pilot_event(self, name: str, pilot: str, **fields: Any) -> None:
         if pilot in self.monitored:
@@ -535,13 +552,28 @@ class ContactCenter:
         call = self.calls.calls.get(ref)
         if call is None or call.party(op.proacd) is None or call.party(op.proacd).state != RINGING_IN:
             return
+        self.refuse(ref, op.proacd)
+
+    def refuse(self, ref: str, proacd: str) -> bool:
+        """An agent lets its set ring out or declines: the agent pauses and the call goes back to the head
+        of the queue (a refused call, inferred). False if ``ref`` is not a call offered to that set."""
+        acd = self.acd_calls.get(ref)
+        op = self.operator_by_number(proacd)
+        if acd is None or op is None or acd.agent != op.login or acd.answered_at is not None:
+            return False
+        pilot = self.pilots[acd.pilot]
         acd.refusals += 1
         acd.agent = None
-        acd.seq += 1
         self.calls.requeue(ref, op.proacd, acd.pilot)
         self._set(op, "LOG_ON", PAUSE)
-        self.queues[acd.queue].waiting.insert(0, ref)
+        queue = self.queues[acd.queue]
+        queue.waiting.insert(0, ref)
+        waited = self.clock.now() - (acd.queued_at or acd.arrived)
+        self._arm_overflow(acd, float(pilot.overflow_after or 0) - waited)
+        self._pilot_event("OnPilotCallQueued", pilot.number, callRef=ref, caller=acd.caller, queue=pilot.queue,
+                          cause="NOT_ANSWERED", numberOfQueued=len(queue.waiting))
         self.dispatch()
+        return True
 
     def _overflow(self, ref: str, seq: int) -> None:
         acd = self.acd_calls.get(ref)
@@ -587,6 +619,8 @@ class ContactCenter:
                 self._again = False
                 for ref in list(self.acd_calls):
                     self._follow(ref)
+                if any(q.waiting for q in self.queues.values()):
+                    self.dispatch()  # a pro-ACD set may have become free (a private call ended)
         finally:
             self._syncing = False
 
@@ -611,10 +645,12 @@ class ContactCenter:
             if acd.answered_at is not None:
                 self._finish(acd, "served")
                 self._after_call(op, acd)
+                self._drop_intrusions(ref)
+                return
             else:
                 self._finish(acd, "abandoned", "ringing")
-                self._set(op, "LOG_ON", READY)
-                self.dispatch()
+                self._end_of_work(op)
+            self._drop_intrusions(ref)
             return
         if call is None or call.party(acd.pilot) is None:  # the caller gave up while queued
             del self.acd_calls[ref]
@@ -727,14 +763,14 @@ class ContactCenter:
 
     def start_traffic(self, pilots: list[str] | None = None, rate_factor: float = 1.0) -> list[str]:
         """Customers call the pilots at their profiles' rates (Poisson arrivals on the simulated clock)."""
+        chosen = pilots or list(self.pilots)
+        unknown = [p for p in chosen if not self.is_pilot(p)]
+        if unknown:
+            raise CcdError(404, f"not pilots: {', '.join(unknown)}")
         self._traffic_seq += 1
         self.traffic_running = True
-        seq = self._traffic_seq
-        chosen = pilots or list(self.pilots)
         for pilot in chosen:
-            if not self.is_pilot(pilot):
-                raise CcdError(404, f"{pilot} is not a pilot")
-            self._next_arrival(pilot, seq, rate_factor)
+            self._next_arrival(pilot, self._traffic_seq, rate_factor)
         return chosen
 
     def stop_traffic(self) -> None:

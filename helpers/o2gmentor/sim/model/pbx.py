@@ -104,6 +104,13 @@ class Pbx:
             for call in list(self.calls.calls_of(device.id)):
                 self.calls.release(call.ref)
         self.routing.pop(login, None)
+        gone = {d.id for d in user.devices}
+        for other, routing in self.routing.items():  # forwards to the removed user's sets end with it
+            for kind in ("forward", "overflow"):
+                route = getattr(routing, kind)
+                if route and route["destinations"][0].get("number") in gone:
+                    setattr(routing, kind, None)
+                    self.publish_routing(other)
         removed = self.site.remove_user(login)
         self.calls.user_removed(login)
         return removed
