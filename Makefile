@@ -31,6 +31,7 @@ sim-stop: setup
 ## Every test: lint, units, the simulator over HTTPS, and every notebook top to bottom (nbval)
 test: setup
 	$(BIN)/ruff check helpers tests benchmarks
+	$(BIN)/o2gmentor build --check
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
 
 ## Performance, as ratios measured side by side (benchmarks/)

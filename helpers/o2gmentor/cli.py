@@ -92,6 +92,25 @@ def _users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from o2gmentor.course.exercises import ExerciseError, build
+
+    try:
+        report = build(args.solutions, args.exercises, check=args.check)
+    except ExerciseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.check:
+        for line in report:
+            print(line, file=sys.stderr)
+        print("exercises are in step with their solutions" if not report else f"{len(report)} problem(s)")
+        return 1 if report else 0
+    orphans = [line for line in report if line.startswith("no solution")]
+    for line in report:
+        print(("⚠️  " if line in orphans else "wrote ") + line)
+    return 1 if orphans else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="o2gmentor", description="O2G Mentor: the course's tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     ctl.add_argument("action")
     ctl.add_argument("args", nargs="*")
     ctl.set_defaults(func=_sim_ctl)
+
+    build = sub.add_parser("build", help="generate exercises/ from solutions/ (--check: only compare)")
+    build.add_argument("--check", action="store_true", help="write nothing; fail if exercises/ is out of step")
+    build.add_argument("--solutions", type=Path, default=Path("solutions"))
+    build.add_argument("--exercises", type=Path, default=Path("exercises"))
+    build.set_defaults(func=_build)
 
     users = sub.add_parser("users", help="list the simulated site's accounts")
     users.add_argument("--json", action="store_true", help="as JSON: login, password, number, name, role")
