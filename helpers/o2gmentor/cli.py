@@ -80,7 +80,7 @@ def _users(args: argparse.Namespace) -> int:
     from o2gmentor.sim.api.app import SimState
     from o2gmentor.sim.model.pbx import Pbx
 
-    rows = SimState(Pbx(scenarios.load(args.scenario))).directory()
+    rows = SimState(Pbx(scenarios.load(args.scenario), with_history=False)).directory()
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
