@@ -7,112 +7,21 @@
 // Usage:
 //   node node_admin.js --host 127.0.0.1:8443 --login admin --password admin-o2g [--dn 1040] [--node 1] \
 //        --ca /path/to/ca.pem --sdk /path/to/o2g-node-sdk/dist/o2g-node-sdk.js [--debug]
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawnSync } = require('child_process');
-
-function parseArgs(argv) {
-    const a = {};
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i];
-        if (!k.startsWith('--')) continue;
-        const name = k.slice(2);
-        if (name === 'debug') { a.debug = true; continue; }
-        a[name] = argv[++i];
-    }
-    return a;
-}
-const args = parseArgs(process.argv.slice(2));
-for (const req of ['host', 'login', 'password', 'ca']) {
-    if (!args[req]) { console.log(`FAIL args: missing --${req}`); console.log('0 passed, 1 failed'); process.exit(2); }
-}
-args.node = args.node || '1';
-args.dn = args.dn || '1040';
-const SDK_PATH = args.sdk || process.env.O2G_NODE_SDK || 'o2g-node-sdk';
-
-// ── TLS: re-exec with NODE_EXTRA_CA_CERTS = system bundle + private CA (verification stays on) ──
-if (process.env.O2G_SCENARIO_CHILD !== '1') {
-    const caPath = path.resolve(args.ca);
-    let caPem;
-    try { caPem = fs.readFileSync(caPath, 'utf8'); } catch (e) {
-        console.log(`FAIL tls-setup: cannot read CA ${caPath}: ${e.message}`); console.log('0 passed, 1 failed'); process.exit(1);
-    }
-    let sys = '';
-    try { sys = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8'); } catch { /* no system bundle */ }
-    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-scenario-')), 'ca-bundle.pem');
-    fs.writeFileSync(bundle, sys + (sys.endsWith('\n') || !sys ? '' : '\n') + caPem + '\n');
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: bundle, O2G_SCENARIO_CHILD: '1' };
-    delete env.NODE_TLS_REJECT_UNAUTHORIZED;
-    const r = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { env, stdio: 'inherit', timeout: 60_000 });
-    try { fs.rmSync(path.dirname(bundle), { recursive: true, force: true }); } catch { }
-    if (r.status == null) { console.log('FAIL watchdog: child killed after 60 s'); console.log('0 passed, 1 failed'); }
-    process.exit(r.status == null ? 1 : r.status);
-}
-
-// ── Child: the actual scenario ───────────────────────────────────────────────
-let passed = 0, failed = 0;
-function pass(step) { passed++; console.log(`PASS ${step}`); }
-function fail(step, reason) { failed++; console.log(`FAIL ${step}: ${reason}`); }
-function summaryAndExit(code) {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(code !== undefined ? code : (failed === 0 && passed > 0 ? 0 : 1));
-}
-const watchdog = setTimeout(() => {
-    fail('watchdog', 'scenario exceeded 55 s');
-    summaryAndExit(1);
-}, 55_000);
-
-function withTimeout(promise, ms, what) {
-    let t;
-    return Promise.race([
-        Promise.resolve(promise).finally(() => clearTimeout(t)),
-        new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms); }),
-    ]);
-}
-const STEP_MS = 5_000;
-const errMsg = (e) => (e && e.message) ? e.message : String(e);
-
-let sdk;
-try { sdk = require(SDK_PATH); } catch (e) { fail('load-sdk', errMsg(e)); summaryAndExit(1); }
 const {
-    O2G, O2GServers, Host, Subscription, SessionMonitoringPolicy, Behavior, LogLevel,
+    startScenario, withTimeout, STEP_MS, errMsg, loadSdk, abortPolicy, makeEventLog, step, runScenario, sdkPath,
+} = require('./scenario-common');
+
+// Parent: re-exec with NODE_EXTRA_CA_CERTS = system bundle + private CA; child: the actual scenario.
+const { args } = startScenario(__filename, {
+    required: ['host', 'login', 'password', 'ca'],
+    defaults: { node: '1', dn: '1040' },
+});
+
+const sdk = loadSdk(require, sdkPath(args));
+const {
+    O2G, O2GServers, Host, Subscription, LogLevel,
     PbxManagement, PbxAttribute, CTILinkState,
 } = sdk;
-
-class ScenarioPolicy extends SessionMonitoringPolicy {
-    onConnectError(err) { return Behavior.abort(); }
-    onChunkError(err, n) { return Behavior.abort(); }
-    onKeepAliveError(err) { return Behavior.abort(); }
-}
-
-function makeEventLog() {
-    const seen = [];
-    const waiters = [];
-    return {
-        seen,
-        push(ev) {
-            seen.push(ev);
-            for (const w of [...waiters]) if (w.pred(ev)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(ev); }
-        },
-        wait(pred, ms, what) {
-            const hit = seen.find(pred);
-            if (hit) return Promise.resolve(hit);
-            return withTimeout(new Promise((resolve) => waiters.push({ pred, resolve })), ms, what);
-        },
-    };
-}
-
-async function step(name, fn) {
-    try {
-        const detail = await fn();
-        pass(name + (detail ? ` (${detail})` : ''));
-        return true;
-    } catch (e) {
-        fail(name, errMsg(e));
-        return false;
-    }
-}
 
 const NODE = parseInt(args.node, 10);
 const OBJ = 'Subscriber';
@@ -151,7 +60,7 @@ async function main() {
     // 1. login as administrator
     const loggedIn = await step('1 login (admin)', async () => {
         O2G.initialize('sdk-admin', O2GServers.Builder.primaryHost(new Host(args.host)).build());
-        O2G.setMonitoringPolicy(new ScenarioPolicy());
+        O2G.setMonitoringPolicy(abortPolicy(sdk));
         const ok = await withTimeout(O2G.login(args.login, args.password), 10_000, 'login');
         if (ok !== true) throw new Error('O2G.login returned ' + ok);
     });
@@ -275,15 +184,4 @@ async function main() {
     }
 }
 
-main()
-    .catch((e) => fail('scenario', errMsg(e)))
-    .then(async () => {
-        try {
-            await withTimeout(O2G.shutdown(), STEP_MS, 'shutdown');
-            pass('13 shutdown');
-        } catch (e) {
-            fail('13 shutdown', errMsg(e));
-        }
-        clearTimeout(watchdog);
-        summaryAndExit();
-    });
+runScenario(main, O2G, '13 shutdown');

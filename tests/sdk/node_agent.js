@@ -11,156 +11,26 @@
 //        --group 3010 --pilot 3000 --sdk /path/to/o2g-node-sdk/dist/o2g-node-sdk.js \
 //        [--host 127.0.0.1:8443] [--ca /path/to/ca.pem] [--debug]
 // --host and --ca default to the host/port/ca found in control.json.
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const https = require('https');
-const { spawnSync } = require('child_process');
-
-function parseArgs(argv) {
-    const a = {};
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i];
-        if (!k.startsWith('--')) continue;
-        const name = k.slice(2);
-        if (name === 'debug') { a.debug = true; continue; }
-        a[name] = argv[++i];
-    }
-    return a;
-}
-const args = parseArgs(process.argv.slice(2));
-function die(step, msg) { console.log(`FAIL ${step}: ${msg}`); console.log('0 passed, 1 failed'); process.exit(2); }
-if (!args.control) die('args', 'missing --control');
-let control;
-try { control = JSON.parse(fs.readFileSync(path.resolve(args.control), 'utf8')); } catch (e) { die('args', `cannot read --control ${args.control}: ${e.message}`); }
-for (const k of ['host', 'port', 'token']) if (control[k] == null) die('args', `control.json has no "${k}"`);
-args.host = args.host || `${control.host}:${control.port}`;
-args.ca = args.ca || control.ca;
-args.login = args.login || 'oxe2001';
-args.password = args.password || '2001';
-args.proacd = args.proacd || '2101';
-args.group = args.group || '3010';
-args.pilot = args.pilot || '3000';
-for (const req of ['host', 'ca']) if (!args[req]) die('args', `missing --${req}`);
-const SDK_PATH = args.sdk || process.env.O2G_NODE_SDK || 'o2g-node-sdk';
-
-// ── TLS: re-exec with NODE_EXTRA_CA_CERTS = system bundle + private CA (verification stays on) ──
-if (process.env.O2G_SCENARIO_CHILD !== '1') {
-    const caPath = path.resolve(args.ca);
-    let caPem;
-    try { caPem = fs.readFileSync(caPath, 'utf8'); } catch (e) {
-        console.log(`FAIL tls-setup: cannot read CA ${caPath}: ${e.message}`); console.log('0 passed, 1 failed'); process.exit(1);
-    }
-    let sys = '';
-    try { sys = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8'); } catch { /* no system bundle */ }
-    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-scenario-')), 'ca-bundle.pem');
-    fs.writeFileSync(bundle, sys + (sys.endsWith('\n') || !sys ? '' : '\n') + caPem + '\n');
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: bundle, O2G_SCENARIO_CHILD: '1' };
-    delete env.NODE_TLS_REJECT_UNAUTHORIZED;
-    const r = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { env, stdio: 'inherit', timeout: 60_000 });
-    try { fs.rmSync(path.dirname(bundle), { recursive: true, force: true }); } catch { }
-    if (r.status == null) { console.log('FAIL watchdog: child killed after 60 s'); console.log('0 passed, 1 failed'); }
-    process.exit(r.status == null ? 1 : r.status);
-}
-
-// ── Child: the actual scenario ───────────────────────────────────────────────
-let passed = 0, failed = 0;
-function pass(step) { passed++; console.log(`PASS ${step}`); }
-function fail(step, reason) { failed++; console.log(`FAIL ${step}: ${reason}`); }
-function summaryAndExit(code) {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(code !== undefined ? code : (failed === 0 && passed > 0 ? 0 : 1));
-}
-const watchdog = setTimeout(() => {
-    fail('watchdog', 'scenario exceeded 55 s');
-    summaryAndExit(1);
-}, 55_000);
-
-function withTimeout(promise, ms, what) {
-    let t;
-    return Promise.race([
-        Promise.resolve(promise).finally(() => clearTimeout(t)),
-        new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms); }),
-    ]);
-}
-const STEP_MS = 5_000;
-const errMsg = (e) => (e && e.message) ? e.message : String(e);
-
-// The simulator's control API (not part of O2G): POST https://host:port/sim/<path>, X-Sim-Token header.
-function simControl(method, p, body) {
-    return new Promise((resolve, reject) => {
-        const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-        const req = https.request({
-            host: control.host, port: control.port, method, path: '/sim' + p,
-            ca: fs.readFileSync(args.ca),
-            headers: { 'X-Sim-Token': control.token, ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}) },
-        }, (res) => {
-            let buf = '';
-            res.setEncoding('utf8');
-            res.on('data', (c) => { buf += c; });
-            res.on('end', () => {
-                if (res.statusCode < 200 || res.statusCode >= 300) return reject(new Error(`${method} /sim${p} -> HTTP ${res.statusCode} ${buf}`));
-                try { resolve(buf ? JSON.parse(buf) : null); } catch (e) { reject(new Error(`${method} /sim${p}: bad JSON ${buf}`)); }
-            });
-        });
-        req.on('error', reject);
-        if (data) req.write(data);
-        req.end();
-    });
-}
-
-let sdk;
-try { sdk = require(SDK_PATH); } catch (e) { fail('load-sdk', errMsg(e)); summaryAndExit(1); }
 const {
-    O2G, O2GServers, Host, Subscription, SessionMonitoringPolicy, Behavior, LogLevel,
+    startScenario, withTimeout, STEP_MS, loadSdk, abortPolicy, makeEventLog, step, getters, runScenario, sdkPath, simControlClient,
+} = require('./scenario-common');
+
+// Parent: re-exec with NODE_EXTRA_CA_CERTS = system bundle + private CA; child: the actual scenario.
+const { args, control } = startScenario(__filename, {
+    control: true, required: ['host', 'ca'],
+    defaults: { login: 'oxe2001', password: '2001', proacd: '2101', group: '3010', pilot: '3000' },
+});
+const simControl = simControlClient(control, args.ca); // the simulator's control API, for the customer call
+
+const sdk = loadSdk(require, sdkPath(args));
+const {
+    O2G, O2GServers, Host, Subscription, LogLevel,
     Telephony, CallCenterAgent, OperatorState, OperatorType, CallCause, MediaState,
 } = sdk;
 const MAIN = OperatorState.OperatorMainState;
 const DYN = OperatorState.OperatorDynamicState;
 
-class ScenarioPolicy extends SessionMonitoringPolicy {
-    onConnectError(err) { return Behavior.abort(); }
-    onChunkError(err, n) { return Behavior.abort(); }
-    onKeepAliveError(err) { return Behavior.abort(); }
-}
-
-function makeEventLog() {
-    const seen = [];
-    const waiters = [];
-    return {
-        seen,
-        push(ev) {
-            seen.push(ev);
-            for (const w of [...waiters]) if (w.pred(ev)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(ev); }
-        },
-        // only events arriving after `since` (an index into seen) are considered
-        wait(pred, ms, what, since = 0) {
-            const hit = seen.slice(since).find(pred);
-            if (hit) return Promise.resolve(hit);
-            return withTimeout(new Promise((resolve) => waiters.push({ pred, resolve })), ms, what);
-        },
-    };
-}
-
-async function step(name, fn) {
-    try {
-        const detail = await fn();
-        pass(name + (detail ? ` (${detail})` : ''));
-        return true;
-    } catch (e) {
-        fail(name, errMsg(e));
-        return false;
-    }
-}
-
 const fmtState = (s) => s ? `main=${s.mainState} sub=${s.subState} proacd=${s.proAcdDeviceNumber} pg=${s.pgNumber} withdraw=${s.withdraw} reason=${s.withdrawReason}` : String(s);
-// public getter values of an SDK object (for reporting)
-function getters(o) {
-    if (!o) return o;
-    const r = {};
-    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(o)))) if (d.get) r[k] = o[k];
-    return r;
-}
 const legsOf = (ev) => (ev.legs || ev.modifiedLegs || []).map((l) => `${l.deviceId}:${l.state}`).join(',');
 
 async function main() {
@@ -176,7 +46,7 @@ async function main() {
     // 1. login
     const loggedIn = await step(`1 login ${args.login}`, async () => {
         O2G.initialize('sdk-ccd-agent', O2GServers.Builder.primaryHost(new Host(args.host)).build());
-        O2G.setMonitoringPolicy(new ScenarioPolicy());
+        O2G.setMonitoringPolicy(abortPolicy(sdk));
         const ok = await withTimeout(O2G.login(args.login, args.password), 10_000, 'login');
         if (ok !== true) throw new Error('O2G.login returned ' + ok);
     });
@@ -319,15 +189,4 @@ async function main() {
     });
 }
 
-main()
-    .catch((e) => fail('scenario', errMsg(e)))
-    .then(async () => {
-        try {
-            await withTimeout(O2G.shutdown(), STEP_MS, 'shutdown');
-            pass('15 shutdown');
-        } catch (e) {
-            fail('15 shutdown', errMsg(e));
-        }
-        clearTimeout(watchdog);
-        summaryAndExit();
-    });
+runScenario(main, O2G, '15 shutdown');

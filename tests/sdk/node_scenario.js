@@ -5,99 +5,19 @@
 // Usage:
 //   node tests/sdk/node_scenario.js --host 127.0.0.1:8443 --login oxe1001 --password 1001 \
 //        --caller 1001 --callee 1002 --ca /path/to/ca.pem --sdk /path/to/o2g-node-sdk/dist/o2g-node-sdk.js [--debug]
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawnSync } = require('child_process');
+const {
+    startScenario, pass, fail, withTimeout, STEP_MS, errMsg, loadSdk, abortPolicy, makeEventLog, runScenario, sdkPath,
+} = require('./scenario-common');
 
-function parseArgs(argv) {
-    const a = {};
-    for (let i = 0; i < argv.length; i++) {
-        const k = argv[i];
-        if (!k.startsWith('--')) continue;
-        const name = k.slice(2);
-        if (name === 'debug') { a.debug = true; continue; }
-        a[name] = argv[++i];
-    }
-    return a;
-}
-const args = parseArgs(process.argv.slice(2));
-for (const req of ['host', 'login', 'password', 'caller', 'callee', 'ca']) {
-    if (!args[req]) { console.log(`FAIL args: missing --${req}`); console.log('0 passed, 1 failed'); process.exit(2); }
-}
-const SDK_PATH = args.sdk || process.env.O2G_NODE_SDK || 'o2g-node-sdk';
-
-// ── TLS: re-exec with NODE_EXTRA_CA_CERTS = system bundle + private CA ───────
-// (The SDK's chunk-eventing channel uses the global fetch, so the CA must be
-//  trusted process-wide; TLS verification stays enabled.)
-if (process.env.O2G_SCENARIO_CHILD !== '1') {
-    const caPath = path.resolve(args.ca);
-    let caPem;
-    try { caPem = fs.readFileSync(caPath, 'utf8'); } catch (e) {
-        console.log(`FAIL tls-setup: cannot read CA ${caPath}: ${e.message}`); console.log('0 passed, 1 failed'); process.exit(1);
-    }
-    let sys = '';
-    try { sys = fs.readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8'); } catch { /* no system bundle */ }
-    const bundle = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-scenario-')), 'ca-bundle.pem');
-    fs.writeFileSync(bundle, sys + (sys.endsWith('\n') || !sys ? '' : '\n') + caPem + '\n');
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: bundle, O2G_SCENARIO_CHILD: '1' };
-    delete env.NODE_TLS_REJECT_UNAUTHORIZED;
-    const r = spawnSync(process.execPath, [__filename, ...process.argv.slice(2)], { env, stdio: 'inherit', timeout: 60_000 });
-    try { fs.rmSync(path.dirname(bundle), { recursive: true, force: true }); } catch { }
-    process.exit(r.status == null ? 1 : r.status);
-}
-
-// ── Child: the actual scenario ───────────────────────────────────────────────
-let passed = 0, failed = 0;
-function pass(step) { passed++; console.log(`PASS ${step}`); }
-function fail(step, reason) { failed++; console.log(`FAIL ${step}: ${reason}`); }
-function summaryAndExit(code) {
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(code !== undefined ? code : (failed === 0 && passed > 0 ? 0 : 1));
-}
-const watchdog = setTimeout(() => {
-    fail('watchdog', 'scenario exceeded 40 s');
-    summaryAndExit(1);
-}, 40_000);
-
-function withTimeout(promise, ms, what) {
-    let t;
-    return Promise.race([
-        Promise.resolve(promise).finally(() => clearTimeout(t)),
-        new Promise((_, rej) => { t = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms); }),
-    ]);
-}
-const STEP_MS = 5_000;
-const errMsg = (e) => (e && e.message) ? e.message : String(e);
+// Parent: re-exec with NODE_EXTRA_CA_CERTS = system bundle + private CA; child: the actual scenario.
+const { args } = startScenario(__filename, {
+    required: ['host', 'login', 'password', 'caller', 'callee', 'ca'],
+    watchdogSeconds: 40, reportKill: false,
+});
 const prop = (o, ...names) => { for (const n of names) { if (o != null && o[n] !== undefined) return o[n]; } return undefined; };
 
-let sdk;
-try { sdk = require(SDK_PATH); } catch (e) { fail('load-sdk', errMsg(e)); summaryAndExit(1); }
-const { O2G, O2GServers, Host, Subscription, Telephony, SessionMonitoringPolicy, Behavior, LogLevel } = sdk;
-
-// Abort (instead of retrying forever) when the initial connection/login fails.
-class ScenarioPolicy extends SessionMonitoringPolicy {
-    onConnectError(err) { return Behavior.abort(); }
-    onChunkError(err, n) { return Behavior.abort(); }
-    onKeepAliveError(err) { return Behavior.abort(); }
-}
-
-// A small event waiter that records every event so nothing is missed between steps.
-function makeEventLog() {
-    const seen = [];
-    const waiters = [];
-    return {
-        push(ev) {
-            seen.push(ev);
-            for (const w of [...waiters]) if (w.pred(ev)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(ev); }
-        },
-        wait(pred, ms, what) {
-            const hit = seen.find(pred);
-            if (hit) return Promise.resolve(hit);
-            return withTimeout(new Promise((resolve) => waiters.push({ pred, resolve })), ms, what);
-        },
-    };
-}
+const sdk = loadSdk(require, sdkPath(args));
+const { O2G, O2GServers, Host, Subscription, Telephony, LogLevel } = sdk;
 
 async function main() {
     const created = makeEventLog();
@@ -109,7 +29,7 @@ async function main() {
     // 1. login
     try {
         O2G.initialize('sdk-scenario', O2GServers.Builder.primaryHost(new Host(args.host)).build());
-        O2G.setMonitoringPolicy(new ScenarioPolicy());
+        O2G.setMonitoringPolicy(abortPolicy(sdk));
         const ok = await withTimeout(O2G.login(args.login, args.password), 10_000, 'login');
         if (ok !== true) throw new Error('O2G.login returned ' + ok);
         pass('1 login');
@@ -209,16 +129,5 @@ async function main() {
     }
 }
 
-main()
-    .catch((e) => fail('scenario', errMsg(e)))
-    .then(async () => {
-        // 10. shutdown (logout)
-        try {
-            await withTimeout(O2G.shutdown(), STEP_MS, 'shutdown');
-            pass('10 shutdown');
-        } catch (e) {
-            fail('10 shutdown', errMsg(e));
-        }
-        clearTimeout(watchdog);
-        summaryAndExit();
-    });
+// 10. shutdown (logout)
+runScenario(main, O2G, '10 shutdown');
