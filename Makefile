@@ -4,8 +4,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8443
-# JupyterLab refuses to run as root (containers, CI) unless told it may
-ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: setup lab sim sim-stop test lint bench clean
 
@@ -19,8 +17,7 @@ $(STAMP): pyproject.toml
 
 ## The course: the simulated O2G in the background, then JupyterLab on notebooks/
 lab: setup
-	$(BIN)/o2gmentor sim --background --port $(PORT)
-	$(BIN)/jupyter lab $(ROOT_FLAG) --notebook-dir=. notebooks/00-start-here.ipynb
+	$(BIN)/o2gmentor lab --port $(PORT)
 
 sim: setup
 	$(BIN)/o2gmentor sim --port $(PORT)

@@ -26,6 +26,26 @@ def _sim(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lab(args: argparse.Namespace) -> int:
+    """The course: the simulator in the background (or the running one), then JupyterLab on lesson 00."""
+    import os
+    import shutil
+
+    from o2gmentor.course import simproc
+
+    info, started = simproc.ensure_running(port=args.port, scenario=args.scenario)
+    print(f"Simulated O2G {'started' if started else 'already running'} at {info.url}; CA: {info.ca}")
+    jupyter = shutil.which("jupyter", path=os.path.dirname(sys.executable)) or shutil.which("jupyter")
+    if jupyter is None:
+        print("error: JupyterLab is not installed in this environment", file=sys.stderr)
+        return 1
+    command = [jupyter, "lab", "--notebook-dir=.", "notebooks/00-start-here.ipynb"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.insert(2, "--allow-root")  # containers run as root; JupyterLab refuses it otherwise
+    os.execv(jupyter, command)
+    return 0  # not reached
+
+
 def _sim_stop(args: argparse.Namespace) -> int:
     from o2gmentor.course import simproc
 
@@ -122,6 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--state-dir", type=Path, default=None, help="folder for ca.pem and control.json")
     sim.add_argument("--background", action="store_true", help="start in the background (or reuse) and return")
     sim.set_defaults(func=_sim)
+
+    lab = sub.add_parser("lab", help="start the course: the simulator in the background, then JupyterLab")
+    lab.add_argument("--port", type=int, default=8443, help="the simulator's HTTPS port (default 8443)")
+    lab.add_argument("--scenario", default="default")
+    lab.set_defaults(func=_lab)
 
     stop = sub.add_parser("sim-stop", help="stop the background simulator")
     stop.add_argument("--state-dir", type=Path, default=None)
