@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +14,22 @@ from o2gmentor.course import simproc
 from o2gmentor.course.config import Settings, load_settings
 from o2gmentor.sim.control_client import SimControl
 
-__all__ = ["setup", "Course"]
+__all__ = ["setup", "Course", "expect", "LessonExpectationError"]
+
+
+class LessonExpectationError(AssertionError):
+    """What a lesson says the trainee should see did not happen."""
+
+
+def expect(condition: Any, what: str, *, got: Any = None) -> None:
+    """State what the trainee should see and check it: prints ``✔ what``, or raises with what was seen.
+
+    Lessons call it after each key result, so a lesson that runs but shows the wrong thing fails its tests.
+    """
+    if not condition:
+        seen = f" — seen instead: {got!r}" if got is not None else ""
+        raise LessonExpectationError(f"✘ expected: {what}{seen}")
+    print(f"✔ {what}")
 
 
 @dataclass
@@ -25,6 +42,7 @@ class Course:
     settings: Settings = field(repr=False)
     sim: SimControl | None = field(default=None, repr=False)
     server: dict[str, Any] = field(default_factory=dict, repr=False)
+    verdicts: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __repr__(self) -> str:
         return f"Course(mode={self.mode!r}, host={self.host!r})"
@@ -54,14 +72,52 @@ class Course:
     def connect(self, login: str | None = None, password: str | None = None, *, admin: bool = False,
                 application: str = "o2gmentor-course") -> O2G:
         """Open an O2G session (``login`` defaults to O2G_LOGIN, or O2G_ADMIN_LOGIN with ``admin``)."""
+        login = self._login(login, admin)
+        if password is None:
+            password = self._password_for(login)
+        return O2G(self.host, login, password, ca_bundle=self.ca_bundle, application=application).connect()
+
+    @property
+    def patience(self) -> float:
+        """How long a cell waits for a person: seconds on the simulator, a minute on a real O2G."""
+        return 5.0 if self.sim is not None else 60.0
+
+    def basic_auth(self, login: str | None = None, *, admin: bool = False) -> Any:
+        """HTTP Basic credentials for ``requests`` (``auth=``) whose repr never shows the password."""
+        from o2gmentor.client.session import Secret, SecretBasicAuth
+
+        login = self._login(login, admin)
+        return SecretBasicAuth(login, Secret(self._password_for(login)))
+
+    def person_answers(self, number: str) -> None:
+        """🧪 The person at ``number`` picks up: done by the simulator, or asked of a person on a real O2G."""
+        if self.sim is not None:
+            self.sim.answer(number)
+        else:
+            print(f"📞 Real O2G: pick up the ringing phone {number} now (waiting up to {self.patience:.0f} s)")
+
+    def person_hangs_up(self, number: str) -> None:
+        """🧪 The person at ``number`` hangs up (a ringing phone declines), or is asked to on a real O2G."""
+        if self.sim is not None:
+            self.sim.hangup(number)
+        else:
+            print(f"📞 Real O2G: hang up (or decline) the phone {number} now (waiting up to {self.patience:.0f} s)")
+
+    def check(self, exercise_id: str, *values: Any, **named: Any) -> Any:
+        """Judge an exercise on this O2G: ✅ what was right, ❌ a hint, or ⏳ not attempted yet."""
+        from o2gmentor.course.checks import run_check
+
+        verdict = run_check(self, exercise_id, *values, **named)
+        self.verdicts[exercise_id] = verdict
+        return verdict
+
+    def _login(self, login: str | None, admin: bool) -> str:
         login = login or (self.settings.admin_login if admin else self.settings.login)
         if login is None and self.sim is not None:
             login = next(u["login"] for u in self.users() if u["role"] == ("admin" if admin else "user"))
         if login is None:
             raise ValueError("which account? pass login=… or set O2G_LOGIN (O2G_ADMIN_LOGIN)")
-        if password is None:
-            password = self._password_for(login)
-        return O2G(self.host, login, password, ca_bundle=self.ca_bundle, application=application).connect()
+        return login
 
     def _password_for(self, login: str) -> str:
         if self.sim is not None:
@@ -69,21 +125,51 @@ class Course:
                 if row["login"] == login:
                     return row["password"]
             raise KeyError(f"no account {login!r} on the simulated site")
-        if login == self.settings.login and self.settings.password:
-            return self.settings.password
-        if login == self.settings.admin_login and self.settings.admin_password:
-            return self.settings.admin_password
+        known = self.settings.password_for(login)
+        if known:
+            return known
+        return _ask_password(login)
+
+
+def _ask_password(login: str) -> str:
+    """Ask a person for a password; never block a run that nobody watches (papermill, CI)."""
+    variable = f"O2G_PASSWORD_{login.upper()}"
+    unattended = RuntimeError(f"no password for {login!r}: set {variable} (or O2G_PASSWORD for O2G_LOGIN, "
+                              "O2G_ADMIN_PASSWORD for O2G_ADMIN_LOGIN) in the environment or the untracked .env")
+    kernel = _kernel()
+    if kernel is not None:
+        if not getattr(kernel, "_allow_stdin", False):
+            raise unattended
+    elif not sys.stdin or not sys.stdin.isatty() or os.environ.get("CI"):
+        raise unattended
+    try:
         return getpass.getpass(f"O2G password for {login}: ")
+    except (EOFError, KeyboardInterrupt) as exc:
+        raise unattended from exc
+    except Exception as exc:  # ipykernel's StdinNotImplementedError when the front end cannot ask
+        raise unattended from exc
+
+
+def _kernel() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    return getattr(shell, "kernel", None) if shell is not None else None
 
 
 def setup(lesson: str | None = None, mode: str | None = None, scenario: str = "default",
-          *, quiet: bool = False) -> Course:
+          *, sim_port: int | None = None, quiet: bool = False) -> Course:
     """Get the course's O2G ready and print one status line.
 
     ``mode`` is ``"sim"`` (default) or ``"real"``; None takes O2G_MODE from the environment or
-    ``.env``. In sim mode the simulator is started, or the running one is reused (idempotent).
+    ``.env``. In sim mode the simulator is started, or the running one is reused (idempotent);
+    ``sim_port`` (else O2G_SIM_PORT, else 8443) is where it listens.
     """
     settings = load_settings(mode)
+    if sim_port is not None:
+        settings.sim_port = int(sim_port)
     where = f" · lesson {lesson}" if lesson else ""
     if settings.mode == "sim":
         info, started = simproc.ensure_running(port=settings.sim_port, scenario=scenario)

@@ -1,0 +1,1 @@
+"""One module per lesson: the checkers of its exercises (see ``o2gmentor.course.checks``)."""
