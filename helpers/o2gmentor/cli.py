@@ -27,23 +27,25 @@ def _sim(args: argparse.Namespace) -> int:
 
 
 def _lab(args: argparse.Namespace) -> int:
-    """The course: the simulator in the background (or the running one), then JupyterLab on lesson 00."""
-    import os
-    import shutil
+    """The course: the trainee's workspace, the simulator in the background, then JupyterLab on lesson 00."""
+    from o2gmentor.course import labrun
 
-    from o2gmentor.course import simproc
+    return labrun.run(sim_port=args.port, scenario=args.scenario, lab_port=args.lab_port,
+                      open_browser=not args.no_browser, with_solutions=args.solutions)
 
-    info, started = simproc.ensure_running(port=args.port, scenario=args.scenario)
-    print(f"Simulated O2G {'started' if started else 'already running'} at {info.url}; CA: {info.ca}")
-    jupyter = shutil.which("jupyter", path=os.path.dirname(sys.executable)) or shutil.which("jupyter")
-    if jupyter is None:
-        print("error: JupyterLab is not installed in this environment", file=sys.stderr)
+
+def _reset(args: argparse.Namespace) -> int:
+    from o2gmentor.course.workspace import Workspace, find_course_root
+
+    workspace = Workspace(find_course_root())
+    if not workspace.path.exists():
+        print("no workspace yet: `make lab` (or `o2gmentor lab`) creates it")
         return 1
-    command = [jupyter, "lab", "--notebook-dir=.", "notebooks/00-start-here.ipynb"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.insert(2, "--allow-root")  # containers run as root; JupyterLab refuses it otherwise
-    os.execv(jupyter, command)
-    return 0  # not reached
+    restored = workspace.reset(args.name)
+    for line in restored:
+        print(f"fresh copy: workspace/{line}")
+    print(f"{len(restored)} file(s) restored; changed copies were kept in workspace/.backups/")
+    return 0
 
 
 def _sim_stop(args: argparse.Namespace) -> int:
@@ -53,45 +55,100 @@ def _sim_stop(args: argparse.Namespace) -> int:
     return 0
 
 
+# sim-ctl actions: the words after the action, and what it does (shown on a usage error).
+SIM_ACTIONS: dict[str, tuple[str, str]] = {
+    "status": ("", "scenario, simulated clock, number of sessions and calls"),
+    "phones": ("", "every phone with its state and calls"),
+    "phone": ("N", "one phone, e.g. phone 1002"),
+    "users": ("", "the site's accounts"),
+    "reset": ("", "hang up everything, end every session, reload the scenario"),
+    "answer": ("N", "the person at N picks up, e.g. answer 1002"),
+    "hangup": ("N", "the person at N hangs up (a ringing phone declines)"),
+    "dial": ("N TO", "the person at N picks up and dials TO, e.g. dial 1001 1002"),
+    "outside-call": ("FROM TO", "an outside number calls TO, e.g. outside-call 0472000001 1003"),
+    "advance": ("SECONDS", "move the simulated clock on, e.g. advance 60"),
+    "cti-down": ("[NODE]", "the CTI link of NODE (default: the first node) goes down"),
+    "cti-up": ("[NODE]", "the CTI link comes back"),
+    "pbx-down": ("[NODE]", "the PBX management link goes down"),
+    "pbx-up": ("[NODE]", "the PBX management link comes back"),
+    "licence-expiring": ("NAME DAYS", "licence NAME expires in DAYS (negative: expired)"),
+    "expire-session": ("[LOGIN]", "end the sessions of LOGIN (or all) now"),
+    "drop-channels": ("", "cut every open event channel"),
+    "unavailable": ("SECONDS", "O2G answers 503 to everything for SECONDS"),
+    "ha-switch": ("", "the HA pair swaps servers; every session ends"),
+    "customer-call": ("PILOT", "an outside customer calls PILOT, e.g. customer-call 3000"),
+    "traffic-start": ("[PILOT…]", "customers call at the scenario's rates"),
+    "traffic-stop": ("", "customers stop calling"),
+    "staff-on": ("", "simulated agents log on"),
+    "staff-off": ("", "simulated agents log off"),
+    "ccd": ("", "pilots, waiting calls, every operator's state"),
+}
+
+
+def _arity(words: str) -> tuple[int, int]:
+    parts = words.split()
+    required = sum(1 for p in parts if not p.startswith("["))
+    return required, (99 if "…" in words else len(parts))
+
+
+def _number(text: str, what: str, action: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{action}: {what} must be a number, not {text!r} "
+                         f"(usage: o2gmentor sim-ctl {action} {SIM_ACTIONS[action][0]})") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"{action}: {what} must be a finite number")
+    return value
+
+
+def _readable_clock(result: object) -> object:
+    """Show the simulated clock as a date and time, not as seconds since 1970."""
+    if isinstance(result, dict) and isinstance(result.get("clock"), (int, float)):
+        from datetime import datetime, timezone
+
+        moment = datetime.fromtimestamp(result["clock"], tz=timezone.utc)
+        return {**result, "clock": f"{moment:%Y-%m-%d %H:%M:%S} UTC (simulated)"}
+    return result
+
+
 def _sim_ctl(args: argparse.Namespace) -> int:
     from o2gmentor.sim.control_client import SimControl
     from o2gmentor.sim.server import read_info
 
+    action, rest = args.action, args.args
+    if action not in SIM_ACTIONS:
+        print(f"unknown action {action!r}; one of: {', '.join(sorted(SIM_ACTIONS))}", file=sys.stderr)
+        return 2
+    words, what = SIM_ACTIONS[action]
+    low, high = _arity(words)
+    if not low <= len(rest) <= high:
+        print(f"usage: o2gmentor sim-ctl {action} {words}".rstrip() + f"\n  {what}", file=sys.stderr)
+        return 2
     ctl = SimControl.from_state_dir(args.state_dir)
     if args.port is not None:
         info = read_info(Path(args.state_dir)) if args.state_dir else ctl.info
         info.port = args.port
         ctl = SimControl(info)
-    action, rest = args.action, args.args
-    arity = {"status": 0, "phones": 0, "users": 0, "reset": 0, "answer": 1, "hangup": 1, "advance": 1,
-             "phone": 1, "dial": 2, "outside-call": 2, "cti-down": (0, 1), "cti-up": (0, 1), "pbx-down": (0, 1),
-             "pbx-up": (0, 1), "licence-expiring": 2, "expire-session": (0, 1), "drop-channels": 0,
-             "unavailable": 1, "ha-switch": 0, "customer-call": 1, "traffic-start": (0, 9), "traffic-stop": 0,
-             "staff-on": 0, "staff-off": 0, "ccd": 0}
-    if action not in arity:
-        print(f"unknown action {action!r}; one of: {', '.join(sorted(arity))}", file=sys.stderr)
-        return 2
-    low, high = arity[action] if isinstance(arity[action], tuple) else (arity[action], arity[action])
-    if not low <= len(rest) <= high:
-        print(f"{action} takes {low if low == high else f'{low} to {high}'} argument(s)", file=sys.stderr)
-        return 2
     handlers = {
         "status": ctl.status, "phones": ctl.phones, "users": ctl.users, "reset": ctl.reset,
         "answer": ctl.answer, "hangup": ctl.hangup, "phone": ctl.phone, "dial": ctl.dial,
-        "outside-call": ctl.outside_call, "advance": lambda s: {"clock": ctl.advance(float(s))},
+        "outside-call": ctl.outside_call,
+        "advance": lambda s: {"clock": ctl.advance(_number(s, "SECONDS", "advance"))},
         "cti-down": lambda node=None: ctl.cti_link(False, node), "cti-up": lambda node=None: ctl.cti_link(True, node),
         "pbx-down": lambda node=None: ctl.pbx_link(False, node), "pbx-up": lambda node=None: ctl.pbx_link(True, node),
-        "licence-expiring": lambda name, days: ctl.licence_expiring(name, float(days)),
+        "licence-expiring": lambda name, days: ctl.licence_expiring(name, _number(days, "DAYS", "licence-expiring")),
         "expire-session": lambda login=None: {"closed": ctl.expire_sessions(login)},
         "drop-channels": lambda: {"dropped": ctl.drop_channels()},
-        "unavailable": lambda seconds: ctl.unavailable(float(seconds)), "ha-switch": ctl.ha_switch,
+        "unavailable": lambda seconds: ctl.unavailable(_number(seconds, "SECONDS", "unavailable")),
+        "ha-switch": ctl.ha_switch,
         "customer-call": lambda pilot: {"callRef": ctl.customer_call(pilot)},
         "traffic-start": lambda *pilots: ctl.start_traffic(list(pilots) or None), "traffic-stop": ctl.stop_traffic,
         "staff-on": lambda: {"changed": ctl.staff(True)}, "staff-off": lambda: {"changed": ctl.staff(False)},
         "ccd": ctl.ccd_status,
     }
     result = handlers[action](*rest)
-    print(json.dumps(result, indent=2))
+    print(json.dumps(_readable_clock(result), indent=2))
     return 0
 
 
@@ -143,22 +200,26 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--background", action="store_true", help="start in the background (or reuse) and return")
     sim.set_defaults(func=_sim)
 
-    lab = sub.add_parser("lab", help="start the course: the simulator in the background, then JupyterLab")
+    lab = sub.add_parser("lab", help="start the course: your workspace, the simulator, then JupyterLab")
     lab.add_argument("--port", type=int, default=8443, help="the simulator's HTTPS port (default 8443)")
     lab.add_argument("--scenario", default="default")
+    lab.add_argument("--lab-port", type=int, default=8888, help="JupyterLab's port (default 8888, or the next free)")
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser; just print the URL")
+    lab.add_argument("--solutions", action="store_true", help="mentors: copy solutions/ into the workspace too")
     lab.set_defaults(func=_lab)
+
+    reset = sub.add_parser("reset", help="fresh copies of the lessons in your workspace (all, or one: reset 11)")
+    reset.add_argument("name", nargs="?", default=None, help="a lesson or exercise number, e.g. 11 or 11-1")
+    reset.set_defaults(func=_reset)
 
     stop = sub.add_parser("sim-stop", help="stop the background simulator")
     stop.add_argument("--state-dir", type=Path, default=None)
     stop.set_defaults(func=_sim_stop)
 
     ctl = sub.add_parser("sim-ctl", help="act on the running simulator (simulator only)",
-                         description="Actions: status, phones, phone N, users, answer N, hangup N, dial N TO, "
-                                     "outside-call FROM TO, advance SECONDS, reset; faults: cti-down [NODE], "
-                                     "cti-up [NODE], pbx-down [NODE], pbx-up [NODE], licence-expiring NAME DAYS, "
-                                     "expire-session [LOGIN], drop-channels, unavailable SECONDS, ha-switch; "
-                                     "contact center: customer-call PILOT, traffic-start [PILOT…], traffic-stop, "
-                                     "staff-on, staff-off, ccd")
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
+                         description="Actions (simulator only — not part of O2G):\n" + "\n".join(
+                             f"  {name} {words}".ljust(32) + what for name, (words, what) in SIM_ACTIONS.items()))
     ctl.add_argument("--port", type=int, default=None, help="the simulator's port, if not the recorded one")
     ctl.add_argument("--state-dir", type=Path, default=None)
     ctl.add_argument("action")
