@@ -6,7 +6,7 @@ from typing import Any
 
 HINTS = {
     400: "400: O2G refused the request's content — check the body and parameters against the API reference",
-    401: "401: not authenticated, or the session expired — call login() (or connect()) again",
+    401: "401: not authenticated, or the session expired — call connect() again",
     403: "403: not allowed — the session is closed or expired, the account lacks the licence or right, "
          "or the resource belongs to another user",
     404: "404: unknown resource — the callRef, login or URL does not exist (any more)",
@@ -19,7 +19,7 @@ HINTS = {
 class O2GError(Exception):
     """An O2G request that did not succeed: HTTP status, the O2G error body, and a hint."""
 
-    def __init__(self, status: int, method: str, url: str, body: Any = None) -> None:
+    def __init__(self, status: int, method: str, url: str, body: Any = None, hint: str | None = None) -> None:
         self.status = status
         self.method = method
         self.url = url
@@ -32,7 +32,7 @@ class O2GError(Exception):
                     detail = body[key].get("errorType")
         self.message = message or ""
         self.error_type = detail
-        self.hint = HINTS.get(status, f"{status}: unexpected answer from O2G")
+        self.hint = hint or HINTS.get(status, f"{status}: unexpected answer from O2G")
         text = f"{method} {url} → {status}"
         if message:
             text += f": {message}"
@@ -49,3 +49,8 @@ class O2GConnectionError(Exception):
         self.reason = reason
         self.hint = hint
         super().__init__(f"cannot reach {url}: {reason}\n  hint: {hint}")
+
+
+def with_hint(error: O2GError, hint: str) -> O2GError:
+    """The same error with a hint that knows more about where it happened."""
+    return O2GError(error.status, error.method, error.url, error.body, hint=hint)

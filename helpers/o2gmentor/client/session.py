@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from o2gmentor.client.errors import O2GError
+from o2gmentor.client.errors import O2GError, with_hint
 from o2gmentor.client.transport import Transport
 
 log = logging.getLogger("o2gmentor.client")
@@ -111,8 +111,14 @@ class O2G:
             if version is None:
                 raise O2GError(404, "GET", f"https://{self.host}/api/rest",
                                {"helpMessage": f"API version {API_VERSION} is not offered by this O2G"})
-            answer = self.transport.request("GET", version["internalUrl"], expect_json=True,
-                                            auth=SecretBasicAuth(self.login, self._password))
+            try:
+                answer = self.transport.request("GET", version["internalUrl"], expect_json=True,
+                                                auth=SecretBasicAuth(self.login, self._password))
+            except O2GError as exc:
+                if exc.status != 401:
+                    raise
+                raise with_hint(exc, f"401 at login: O2G refused the login {self.login!r} or its password — "
+                                     "check both (the password is case-sensitive)") from None
             self.sessions_url = answer["internalUrl"]
             info = self.transport.request("POST", self.sessions_url,
                                           json_body={"applicationName": self.application}, expect_json=True)

@@ -7,7 +7,9 @@ which would silently ignore a private CA; so ``verify`` is passed on every reque
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -20,6 +22,37 @@ def tls_hint(ca_bundle: str | None) -> str:
     if ca_bundle:
         return f"the server's certificate is not signed by the CA in {ca_bundle}, or does not name this host"
     return "give the CA bundle that signed the gateway's certificate (O2G_CA_BUNDLE) — never disable checks"
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def connection_failure(url: str, exc: BaseException) -> tuple[str, str]:
+    """What went wrong when no HTTP answer came (DNS, refused, unreachable), and what to do about it."""
+    parts = urlsplit(url)
+    host, port = parts.hostname or "?", parts.port or 443
+    causes = []
+    seen: BaseException | None = exc
+    while seen is not None and len(causes) < 10:
+        causes.append(seen)
+        seen = seen.__cause__ or seen.__context__ or (seen.args[0] if seen.args and
+                                                      isinstance(seen.args[0], BaseException) else None)
+    text = " ".join(f"{c.__class__.__name__} {c}" for c in causes)
+    if any(isinstance(c, socket.gaierror) for c in causes) or "NameResolution" in text \
+            or "Name or service not known" in text or "nodename nor servname" in text:
+        return (f"the name {host} does not resolve (DNS)",
+                "check the host name, your DNS or hosts file; O2G's FQDN must resolve for every client")
+    loopback = host in LOOPBACK
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text.lower():
+        if loopback:
+            return (f"connection refused on {host}:{port}",
+                    "nothing listens there — is the simulator running? Run setup() again (or `o2gmentor sim`)")
+        return (f"connection refused on {host}:{port}",
+                "the host answers but nothing listens on that port — check the port (O2G's HTTPS is 443 by "
+                "default) and that O2G is running")
+    return (f"{host}:{port} is unreachable",
+            "check the address, the route and any firewall between you and the gateway"
+            + (" — for the simulator, run setup() again" if loopback else ""))
 
 
 class Transport:
@@ -52,10 +85,9 @@ class Transport:
         except requests.exceptions.SSLError as exc:
             raise O2GConnectionError(url, f"TLS check failed ({exc.__class__.__name__})",
                                      tls_hint(self.ca_bundle)) from None
-        except requests.exceptions.ConnectionError:
-            raise O2GConnectionError(url, "connection refused or host unreachable",
-                                     "is the gateway running? For the simulator, run setup() again "
-                                     "(or `o2gmentor sim`)") from None
+        except requests.exceptions.ConnectionError as exc:
+            reason, hint = connection_failure(url, exc)
+            raise O2GConnectionError(url, reason, hint) from None
         except requests.exceptions.Timeout:
             raise O2GConnectionError(url, "no answer in time", "the gateway is slow or unreachable") from None
         body = self.parse(response, expect_json=expect_json, ok_empty=ok_empty)

@@ -7,7 +7,7 @@ from typing import Any
 
 import requests
 
-from o2gmentor.client.errors import O2GConnectionError
+from o2gmentor.client.errors import O2GConnectionError, O2GError, with_hint
 from o2gmentor.client.transport import Transport
 from o2gmentor.sim.api.control import TOKEN_HEADER
 from o2gmentor.sim.server import SimInfo, default_state_dir, read_info
@@ -34,7 +34,12 @@ class SimControl:
         return cls(info)
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        return self._transport.request(method, self.info.url + "/sim" + path, json_body=body)
+        try:
+            return self._transport.request(method, self.info.url + "/sim" + path, json_body=body)
+        except O2GError as exc:
+            what = exc.message or (exc.body if isinstance(exc.body, str) else "")
+            raise with_hint(exc, f"the simulator's control API refused this ({exc.status}{': ' + what if what else ''})"
+                                 " — this is the simulator's own API (README: the control API), not O2G's") from None
 
     def alive(self) -> bool:
         try:
@@ -120,6 +125,16 @@ class SimControl:
     def expire_sessions(self, login: str | None = None) -> int:
         """End the sessions of ``login`` (all sessions if None) now, as an expiry would."""
         return self._call("POST", "/faults/expire-sessions", {"login": login})["closed"]
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """Open sessions, then the latest closed ones: login, age, keep-alives, how each ended
+        (``closedBy``: logout, expired, replaced, closed) and a digest of its credential (never the credential)."""
+        return self._call("GET", "/sessions")["sessions"]
+
+    def age_sessions(self, login: str, seconds: float) -> int:
+        """``seconds`` pass for the sessions of ``login`` with no request from them (as if the application
+        had been quiet that long); those past ``timeToLive`` plus a grace margin expire. Returns how many aged."""
+        return self._call("POST", "/sessions/age", {"login": login, "seconds": seconds})["aged"]
 
     def drop_channels(self) -> int:
         """Cut every open event channel, as a network fault would."""
