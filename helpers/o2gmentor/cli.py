@@ -188,6 +188,23 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if orphans else 0
 
 
+def _preflight(args: argparse.Namespace) -> int:
+    """Check that an application can reach an O2G; exit 1 when a step fails (warnings pass)."""
+    from o2gmentor.course.config import load_settings
+    from o2gmentor.course.preflight import preflight
+
+    password = None
+    if args.login:
+        password = load_settings().password_for(args.login)
+        if password is None and sys.stdin is not None and sys.stdin.isatty():
+            import getpass
+
+            password = getpass.getpass(f"O2G password for {args.login}: ") or None
+    result = preflight(args.host, ca_bundle=args.ca_bundle, login=args.login, password=password)
+    print(result)
+    return 0 if result.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="o2gmentor", description="O2G Mentor: the course's tools")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -236,6 +253,17 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--json", action="store_true", help="as JSON: login, password, number, name, role")
     users.add_argument("--scenario", default="default")
     users.set_defaults(func=_users)
+
+    preflight = sub.add_parser("preflight", help="check DNS, TCP, TLS, certificate, discovery (and a login) of an O2G",
+                               description="Checks in order: DNS, TCP reach, the TLS chain against the CA bundle, "
+                                           "the certificate's dates and names, GET /api/rest, and with --login a "
+                                           "session opened and closed (password from O2G_PASSWORD_<LOGIN> or "
+                                           ".env, else asked). Exit code 1 when a step fails.")
+    preflight.add_argument("host", help="host[:port] of the O2G (port 443 by default)")
+    preflight.add_argument("--ca-bundle", default=None, help="PEM file of the CA that signed O2G's certificate "
+                                                              "(default: the system store)")
+    preflight.add_argument("--login", default=None, help="also log in with this account and open a session")
+    preflight.set_defaults(func=_preflight)
     return parser
 
 
