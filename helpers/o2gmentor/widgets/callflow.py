@@ -111,6 +111,8 @@ class CallFlow(Panel):
             legs = event.get("legs") or []
             owner = lane(_owner(event, legs), f"{event.get('loginName')} ({_owner(event, legs)})"
                          if event.get("loginName") else None)
+            if event.get("loginName"):
+                new.setdefault("owners", {})[owner] = event["loginName"]
             call["owner"] = owner
             parties = [lane(p.get("participantId"), party_name(p)) for p in event.get("participants") or []
                        if p.get("participantId")]
@@ -195,7 +197,22 @@ class CallFlow(Panel):
 
     # ------------------------------------------------------------------ renderings
     def _label(self, number: str, state: State) -> str:
+        if number not in self.names and number in state.get("owners", {}):
+            self._name_owner(number, state["owners"][number])
         return self.names.get(number) or state["lanes"].get(number) or number
+
+    def _name_owner(self, number: str, login: str) -> None:
+        """Events name the other parties but not the user they are sent to: ask O2G, once, when we can."""
+        client = self.o2g or getattr(self.stream, "o2g", None)
+        if client is None or not getattr(client, "connected", False):
+            return
+        try:
+            user = client.users.get(login)
+        except Exception:  # noqa: BLE001 - a label is not worth failing a diagram for
+            return
+        name = f"{user.get('firstName', '')} {user.get('lastName', '')}".strip()
+        if name:
+            self.names[number] = f"{name} ({number})"
 
     def mermaid(self, state: State | None = None) -> str:
         """The diagram as Mermaid ``sequenceDiagram`` text."""
