@@ -194,3 +194,9 @@ def test_cli_login_without_password_fails_with_the_variable_to_set(fresh_sim, mo
     run = o2gmentor("preflight", fresh_sim.info.address, "--ca-bundle", str(fresh_sim.ca_path),
                     "--login", "oxe1003")
     assert run.returncode == 1 and "O2G_PASSWORD_OXE1003" in run.stdout
+
+
+def test_the_ca_that_really_signed_fixes_the_untrusted_case():
+    with start_standin("untrusted") as bad:
+        assert preflight(bad.host, ca_bundle=bad.ca_bundle).cause == "untrusted"
+        assert preflight(bad.host, ca_bundle=bad.issuer_ca).ok

@@ -166,6 +166,7 @@ class StandIn:
     names: list[str] = field(default_factory=list)
     issuer: str = ""
     not_after: str = ""
+    issuer_ca: str = ""                 # the PEM of the CA that really signed the certificate (the fix for untrusted)
     folder: Path | None = field(default=None, repr=False)
     _server: _Server | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
@@ -227,6 +228,7 @@ def start_standin(fault: str = "healthy", *, fqdn: str = FQDN) -> StandIn:
     elif fault == "untrusted":
         signer, signer_key = _ca(ROGUE_CA_NAME)
     leaf, leaf_key = _leaf(names, signer, signer_key, not_before=not_before, not_after=not_after)
+    (folder / "issuer-ca.pem").write_bytes(_pem(signer))
     (folder / "server.pem").write_bytes(_pem(leaf))
     (folder / "server-key.pem").write_bytes(_key_pem(leaf_key))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -238,7 +240,8 @@ def start_standin(fault: str = "healthy", *, fqdn: str = FQDN) -> StandIn:
     thread.start()
     return StandIn(fault, f"127.0.0.1:{server.server_address[1]}", str(folder / "ca.pem"), names=names,
                    issuer=str(signer.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value),
-                   not_after=not_after.date().isoformat(), folder=folder, _server=server, _thread=thread)
+                   not_after=not_after.date().isoformat(), issuer_ca=str(folder / "issuer-ca.pem"),
+                   folder=folder, _server=server, _thread=thread)
 
 
 def customer_case(number: int) -> StandIn:
