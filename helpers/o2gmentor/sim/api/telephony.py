@@ -233,6 +233,8 @@ def routes(state: SimState) -> list[web.RouteDef]:
             logins = list(state.pbx.site.users)
         else:
             logins = [acting_user(state, request, session).login]
+        for login in logins:  # the state comes from the OXE: none while a CTI link is down (as GET state)
+            check_cti(state, state.pbx.site.users[login])
         for login in logins:
             engine().publish_snapshot(login)
         return web.Response(status=204)
