@@ -192,8 +192,23 @@ def routes(state: SimState) -> list[web.RouteDef]:
         login = body.get("login")
         doomed = [s for s in state.sessions.sessions.values() if login in (None, s.login)]
         for session in doomed:
-            state.sessions.close(session)
+            state.sessions.close(session, reason="expired")
         return web.json_response({"closed": len(doomed)})
+
+    async def sessions(request: web.Request) -> web.Response:
+        """Read-only: open sessions, then the latest closed ones (how they ended, their keep-alives)."""
+        authorised(request)
+        state.sessions.expire_all_due()
+        return web.json_response({"sessions": state.sessions.records()})
+
+    async def age_sessions(request: web.Request) -> web.Response:
+        authorised(request)
+        body = await json_body(request)
+        login = text_field(body, "login")
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 86400 * 7:
+            raise bad_request("'seconds' must be a number between 0 and 604800")
+        return web.json_response({"aged": state.sessions.age(login, float(seconds))})
 
     async def drop_channels(request: web.Request) -> web.Response:
         authorised(request)
@@ -299,6 +314,8 @@ def routes(state: SimState) -> list[web.RouteDef]:
         web.post(S + "/faults/unavailable", unavailable),
         web.post(S + "/faults/ha-switch", ha_switch),
         web.get(S + "/status", status, allow_head=False),
+        web.get(S + "/sessions", sessions, allow_head=False),
+        web.post(S + "/sessions/age", age_sessions),
         web.get(S + "/users", users, allow_head=False),
         web.get(S + "/phones", phones, allow_head=False),
         web.get(S + "/phones/{number}", one_phone, allow_head=False),

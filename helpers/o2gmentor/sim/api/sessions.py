@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import secrets
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,6 +46,9 @@ class Session:
     last_activity: float
     ttl: int
     subscriptions: set[str] = field(default_factory=set)
+    keepalives: int = 0
+    closed: float | None = None
+    closed_by: str | None = None  # logout, expired, replaced, closed (reset, fault…)
 
     def expires_at(self) -> float:
         return self.last_activity + self.ttl
@@ -51,6 +56,20 @@ class Session:
     def dead_at(self) -> float:
         """Expiry plus a grace margin, so a client that keeps alive exactly every TTL stays in."""
         return self.expires_at() + max(5.0, 0.1 * self.ttl)
+
+    def record(self, now: float) -> dict[str, Any]:
+        """The session as the control API shows it: never the credential, only a digest of it."""
+        end = self.closed if self.closed is not None else now
+        return {"login": self.login, "admin": self.admin, "application": self.application, "timeToLive": self.ttl,
+                "creationDate": iso(self.created), "age": round(end - self.created, 3),
+                "idle": round(end - self.last_activity, 3), "keepalives": self.keepalives,
+                "open": self.closed is None, "closedBy": self.closed_by,
+                "credentialSha256": credential_digest(self.credential)}
+
+
+def credential_digest(token: str) -> str:
+    """A short SHA-256 of a credential: enough to find a session, useless to open one."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:16]
 
 
 def iso(ts: float) -> str:
@@ -95,6 +114,7 @@ class SessionStore:
         self.clock = VirtualClock()
         self.credentials: dict[str, Credential] = {}
         self.sessions: dict[str, Session] = {}  # credential token → session
+        self.closed: deque[Session] = deque(maxlen=200)  # the latest closed sessions, for the control API
         self.on_close: list[Callable[[Session], None]] = []
 
     def now(self) -> float:
@@ -104,7 +124,7 @@ class SessionStore:
         """What the account may use: an administrator, every licence of the site; a user, its own —
         less any licence that has expired on the O2G server."""
         system = self.state.pbx.system
-        now = self.now()
+        now = self.state.pbx.clock.now()  # licence dates are on the site's clock (the one faults and lessons move)
         if admin:
             granted = {lic.grants for lic in system.licences.values()}
         else:
@@ -149,7 +169,7 @@ class SessionStore:
 
     def open(self, cred: Credential, application: str) -> Session:
         if cred.token in self.sessions:  # opening again replaces the session; the credential stays valid
-            self.close(self.sessions[cred.token], keep_credential=True)
+            self.close(self.sessions[cred.token], keep_credential=True, reason="replaced")
         now = self.now()
         session = Session(
             id=secrets.token_hex(8), credential=cred.token, login=cred.login, admin=cred.role == "admin",
@@ -158,8 +178,10 @@ class SessionStore:
         self.sessions[cred.token] = session
         return session
 
-    def close(self, session: Session, keep_credential: bool = False) -> None:
-        self.sessions.pop(session.credential, None)
+    def close(self, session: Session, keep_credential: bool = False, reason: str = "closed") -> None:
+        if self.sessions.pop(session.credential, None) is session:
+            session.closed, session.closed_by = self.now(), reason
+            self.closed.append(session)
         if not keep_credential:
             self.credentials.pop(session.credential, None)
         for callback in self.on_close:
@@ -169,10 +191,30 @@ class SessionStore:
         """Close every session past its grace period, and forget stale credentials."""
         now = self.now()
         for session in [s for s in self.sessions.values() if s.dead_at() < now]:
-            self.close(session)
+            self.close(session, reason="expired")
         for token, cred in list(self.credentials.items()):
             if token not in self.sessions and cred.created + CREDENTIAL_LIFETIME < now:
                 del self.credentials[token]
+
+    def age(self, login: str, seconds: float) -> int:
+        """🧪 ``seconds`` pass for the sessions of ``login`` without a request from them (then expiry runs).
+
+        Only that login's sessions and credentials grow older, so other sessions on the simulator live on.
+        """
+        aged = [s for s in self.sessions.values() if s.login == login]
+        for session in aged:
+            session.created -= seconds
+            session.last_activity -= seconds
+        for cred in self.credentials.values():
+            if cred.login == login:
+                cred.created -= seconds
+        self.expire_all_due()
+        return len(aged)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Open sessions, then the latest closed ones (newest last)."""
+        now = self.now()
+        return [s.record(now) for s in [*self.sessions.values(), *self.closed]]
 
     # ---------------------------------------------------------------- request checks
     def credential_of(self, request: web.Request) -> Credential:
@@ -247,11 +289,11 @@ def routes(state: SimState) -> list[web.RouteDef]:
         return web.json_response(store.session_info(request, store.session_of(request)))
 
     async def keepalive(request: web.Request) -> web.Response:
-        store.session_of(request)
+        store.session_of(request).keepalives += 1
         return web.Response(status=204)
 
     async def close_session(request: web.Request) -> web.Response:
-        store.close(store.session_of(request))
+        store.close(store.session_of(request), reason="logout")
         return web.Response(status=204)
 
     return [
