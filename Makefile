@@ -25,11 +25,12 @@ sim: setup
 sim-stop: setup
 	$(BIN)/o2gmentor sim-stop
 
-## Every test: lint, units, the simulator over HTTPS, and every notebook top to bottom (nbval)
+## Every test: lint, units, the simulator over HTTPS, every lesson, solution and exercise top to bottom (nbval),
+## each exercise check both ways, every lesson through papermill with other parameters and in real mode
 test: setup
 	$(BIN)/ruff check helpers tests benchmarks
 	$(BIN)/o2gmentor build --check
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks solutions exercises
 
 ## Performance, as ratios measured side by side (benchmarks/)
 bench: setup

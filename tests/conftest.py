@@ -61,3 +61,14 @@ def _system_ca_bundle(monkeypatch):
     bundle = "/etc/ssl/certs/ca-certificates.crt"
     if os.path.exists(bundle):
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", bundle)
+
+
+@pytest.fixture()
+def course(fresh_sim: SimServer):
+    """A lesson's ``course`` (sim mode) on the test simulator: what ``setup()`` returns in a notebook."""
+    from o2gmentor.course import Course
+    from o2gmentor.course.config import Settings
+    from o2gmentor.sim.control_client import SimControl
+
+    info = fresh_sim.info
+    return Course("sim", info.address, str(fresh_sim.ca_path), Settings(), sim=SimControl(info))
