@@ -211,7 +211,7 @@ def start_standin(fault: str = "healthy", *, fqdn: str = FQDN) -> StandIn:
     """
     if fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
-    folder = Path(tempfile.mkdtemp(prefix=f"o2gmentor-standin-{fault}-"))
+    folder = Path(tempfile.mkdtemp(prefix="o2gmentor-standin-"))
     ca, ca_key = _ca(CA_NAME)
     (folder / "ca.pem").write_bytes(_pem(ca))
     if fault == "refused":
