@@ -8,6 +8,8 @@ the clone and make the next ``git pull`` conflict. So ``o2gmentor lab`` works in
   when its source changed (after a ``git pull``); a copy the trainee changed is kept, and reported;
 - ``o2gmentor reset [LESSON]`` puts back a fresh copy (the old one is kept under ``workspace/.backups/``).
 
+``O2G_WORKSPACE`` names another folder for it.
+
 A manifest (``workspace/.manifest.json``) records the hash of each file as it was copied, which is how a
 changed copy is told from an unchanged one.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -71,6 +74,7 @@ class Workspace:
 
     def __init__(self, root: Path, folder: Path | None = None) -> None:
         self.root = Path(root).resolve()
+        folder = folder or os.environ.get("O2G_WORKSPACE")
         self.path = Path(folder).resolve() if folder else self.root / "workspace"
 
     def __repr__(self) -> str:
