@@ -20,6 +20,7 @@ import time
 import requests
 
 from o2gmentor.course import simproc
+from o2gmentor.course.config import load_settings
 from o2gmentor.course.workspace import Workspace, find_course_root
 
 FIRST_LESSON = "notebooks/00-start-here.ipynb"
@@ -95,8 +96,14 @@ def run(sim_port: int = 8443, scenario: str = "default", lab_port: int = 8888, *
     workspace = Workspace(find_course_root())
     report = workspace.sync(with_solutions=with_solutions)
     print(f"Workspace {workspace.path}: {report.summary()}")
-    info, started = simproc.ensure_running(port=sim_port, scenario=scenario)
-    print(f"Simulated O2G {'started' if started else 'already running'} at {info.url}; CA: {info.ca}")
+    started = False
+    settings = load_settings()
+    if settings.mode == "real":
+        print(f"Real mode (O2G_MODE=real): the lessons use the O2G at {settings.host or '? (set O2G_HOST)'}; "
+              "no simulator started")
+    else:
+        info, started = simproc.ensure_running(port=sim_port, scenario=scenario)
+        print(f"Simulated O2G {'started' if started else 'already running'} at {info.url}; CA: {info.ca}")
     jupyter = shutil.which("jupyter", path=os.path.dirname(sys.executable)) or shutil.which("jupyter")
     if jupyter is None:
         print("error: JupyterLab is not installed in this environment", file=sys.stderr)
