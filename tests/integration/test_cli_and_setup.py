@@ -50,7 +50,15 @@ def test_background_sim_and_sim_ctl_act_as_people(background_sim):
     assert answered["phone"]["state"] == "talking"
     hung = json.loads(o2gmentor("sim-ctl", "--state-dir", state, "hangup", "0472000001").stdout)
     assert hung["phone"]["state"] == "idle"
-    assert json.loads(o2gmentor("sim-ctl", "--state-dir", state, "advance", "60").stdout)["clock"] > 0
+    assert json.loads(o2gmentor("sim-ctl", "--state-dir", state, "advance", "60").stdout)["clock"].endswith(
+        "UTC (simulated)")
+    not_a_number = o2gmentor("sim-ctl", "--state-dir", state, "advance", "abc")
+    assert not_a_number.returncode == 1 and "SECONDS must be a number" in not_a_number.stderr
+    assert "Traceback" not in not_a_number.stderr
+    no_number = o2gmentor("sim-ctl", "--state-dir", state, "answer")
+    assert no_number.returncode == 2 and "usage: o2gmentor sim-ctl answer N" in no_number.stderr
+    refused = o2gmentor("sim-ctl", "--state-dir", state, "hangup", "1003")
+    assert "simulator's control API refused" in refused.stderr and "API reference" not in refused.stderr
     bad = o2gmentor("sim-ctl", "--state-dir", state, "answer", "1003")
     assert bad.returncode == 1 and "nothing rings" in bad.stderr
     assert o2gmentor("sim-ctl", "--state-dir", state, "dance").returncode == 2
