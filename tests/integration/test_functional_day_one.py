@@ -24,7 +24,7 @@ def test_a_healthy_site_passes_every_item(course):
     report = day_one(course)
     assert report.passed, report
     assert [r.status for r in report][-1] == functional.SKIP  # no subscriber created: skipped, not failed
-    assert "16 answered" in report["Services of the administrator session answer"].detail
+    assert "answered" in report["Services of the administrator session answer"].detail
     assert "CONNECTED_MAIN" in report["CTI links up"].detail
 
 
@@ -34,11 +34,12 @@ def test_a_cti_link_down_fails_the_items_that_need_it_and_says_why(course):
         report = day_one(course)
     finally:
         course.sim.cti_link(True)
-    assert set(report.failed) == {"Services of the administrator session answer",
+    assert set(report.failed) >= {"Services of the administrator session answer",
                                   "Services of the oxe1001 session answer", "CTI links up",
                                   "Call oxe1001 → oxe1002", "Events arrive within 5 s"}
     assert report["CTI links up"].detail == "node 1 (LYON-OXE1): CTI link DISCONNECTED"
     assert all("CTI link" in report[name].detail for name in report.failed)
+    assert {"Discovery answers", "Administrator can log in", "No licence expired"}.isdisjoint(report.failed)
     assert day_one(course).passed  # restored
 
 

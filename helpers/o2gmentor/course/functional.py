@@ -398,7 +398,7 @@ def call_reaches(caller: str, callee: str) -> Item:
             b_events = b.subscribe(["telephony"])
             streams.append(b_events)
             ref = a.telephony.make_call(number)
-            ringing = b_events.wait_for("OnCallCreated", timeout=course.patience)
+            ringing = b_events.wait_for("OnCallCreated", callRef=ref, timeout=course.patience)
             state = ringing.get("callData", {}).get("state")
             if state != "RINGING_INCOMING":
                 ctx.fail(f"{callee}'s first event is {state}, not RINGING_INCOMING")
@@ -406,7 +406,7 @@ def call_reaches(caller: str, callee: str) -> Item:
             _wait_state(a_events, ref, "ACTIVE", course.patience)
             a.telephony.release(ref)
             a_events.wait_for("OnCallRemoved", callRef=ref, timeout=course.patience)
-            b_events.wait_for("OnCallRemoved", timeout=course.patience)
+            b_events.wait_for("OnCallRemoved", callRef=ref, timeout=course.patience)
             ref = None
         finally:
             if ref is not None:
