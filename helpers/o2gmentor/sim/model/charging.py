@@ -26,6 +26,7 @@ listed as soon as it holds a ticket.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
@@ -126,7 +127,7 @@ def ticket_of(site: Site, part: Participation) -> Ticket | None:
     )
 
 
-def tickets(site: Site, ended: list[Participation], node: str) -> list[Ticket]:
+def tickets(site: Site, ended: Iterable[Participation], node: str) -> list[Ticket]:
     """Every ticket of ``node``, in the order the calls ended."""
     found = (ticket_of(site, part) for part in ended)
     return [t for t in found if t is not None and t.node == node]

@@ -1,10 +1,19 @@
-"""What each user did in each call, once it is over: the source of comlog records and charging tickets."""
+"""What each user did in each call, once it is over: the source of comlog records and charging tickets.
+
+Retention: ``ended`` keeps the newest ``MAX_ENDED`` participations (50 000, about 25 000 two-party calls —
+days of a classroom's calls); the oldest go first. Charging tickets and files (``charging.py``) are computed
+from it, so older calls' tickets go with them, as an OXE's charging buffer wraps. The comlog keeps its own
+copy of each record (``comlog.py``, with its own bound); the contact-center statistics do not use this.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+MAX_ENDED = 50_000
 
 
 @dataclass
@@ -42,7 +51,7 @@ class ParticipationTracker:
 
     def __init__(self) -> None:
         self.open: dict[tuple[str, str], Participation] = {}
-        self.ended: list[Participation] = []
+        self.ended: deque[Participation] = deque(maxlen=MAX_ENDED)  # read at creation (tests lower it)
         self.listeners: list[Callable[[Participation], None]] = []
 
     def observe(self, login: str, ref: str, old: dict[str, Any] | None, new: dict[str, Any] | None,

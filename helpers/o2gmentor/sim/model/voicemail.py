@@ -1,4 +1,9 @@
-"""Voice mailboxes: messages left by callers, read and deleted by their owners (o2g-api-core.md §15)."""
+"""Voice mailboxes: messages left by callers, read and deleted by their owners (o2g-api-core.md §15).
+
+Messages are indexed per owner, so a mailbox's views cost O(its messages), not O(the site's). Retention: a box
+holds ``MAX_MESSAGES`` (100, the box whose fill ``storageUsage`` reports); a new message in a full box pushes
+the oldest out (a simulator choice; a real 4635 refuses the caller instead).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from dataclasses import dataclass
 
 SAMPLE_RATE = 8000
 MAX_AUDIO_SECONDS = 6.0  # the generated recording is short, whatever the message's nominal duration
+MAX_MESSAGES = 100
 
 
 @dataclass
@@ -30,6 +36,7 @@ class Voicemail:
     def __init__(self, on_change: Callable[[str], None]) -> None:
         self.on_change = on_change
         self.messages: dict[str, VoiceMessage] = {}
+        self._by_owner: dict[str, dict[str, VoiceMessage]] = {}
         self._next = 1
 
     @staticmethod
@@ -41,12 +48,16 @@ class Voicemail:
         message = VoiceMessage(str(self._next), owner, sender, max(1, round(duration)), date)
         self._next += 1
         self.messages[message.message_id] = message
+        box = self._by_owner.setdefault(owner, {})
+        box[message.message_id] = message
+        while len(box) > MAX_MESSAGES:
+            self._forget(next(iter(box.values())))
         self.on_change(owner)
         return message
 
     def of(self, owner: str, new_only: bool = False) -> list[VoiceMessage]:
         """The owner's messages, newest first."""
-        rows = [m for m in self.messages.values() if m.owner == owner and (m.unread or not new_only)]
+        rows = [m for m in self._by_owner.get(owner, {}).values() if m.unread or not new_only]
         return sorted(rows, key=lambda m: (m.date, int(m.message_id)), reverse=True)
 
     def get(self, owner: str, message_id: str) -> VoiceMessage | None:
@@ -59,15 +70,22 @@ class Voicemail:
             self.on_change(message.owner)
 
     def delete(self, owner: str, ids: list[str]) -> list[str]:
-        gone = [i for i in ids if self.get(owner, i) is not None]
+        gone = list(dict.fromkeys(i for i in ids if self.get(owner, i) is not None))
         for message_id in gone:
-            del self.messages[message_id]
+            self._forget(self.messages[message_id])
         if gone:
             self.on_change(owner)
         return gone
 
+    def _forget(self, message: VoiceMessage) -> None:
+        self.messages.pop(message.message_id, None)
+        box = self._by_owner.get(message.owner, {})
+        box.pop(message.message_id, None)
+        if not box:
+            self._by_owner.pop(message.owner, None)
+
     def unread_count(self, owner: str) -> int:
-        return sum(1 for m in self.messages.values() if m.owner == owner and m.unread)
+        return sum(1 for m in self._by_owner.get(owner, {}).values() if m.unread)
 
     def info(self, owner: str) -> dict[str, int]:
         """``MailBoxInfo``: totals and the storage used, in percent of a 100-message box (inferred)."""
