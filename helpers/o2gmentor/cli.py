@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                               "(default: the system store)")
     preflight.add_argument("--login", default=None, help="also log in with this account and open a session")
     preflight.set_defaults(func=_preflight)
+
+    from o2gmentor.course.mentor_cli import add_commands  # pool, engagement, acceptance, report, slides, schedule
+
+    add_commands(sub)
     return parser
 
 
