@@ -117,8 +117,9 @@ class O2G:
             except O2GError as exc:
                 if exc.status != 401:
                     raise
-                raise with_hint(exc, f"401 at login: O2G refused the login {self.login!r} or its password — "
-                                     "check both (the password is case-sensitive)").with_traceback(exc.__traceback__) from None
+                hinted = with_hint(exc, f"401 at login: O2G refused the login {self.login!r} or its password — "
+                                        "check both (the password is case-sensitive)")
+                raise hinted.with_traceback(exc.__traceback__) from None
             self.sessions_url = answer["internalUrl"]
             info = self.transport.request("POST", self.sessions_url,
                                           json_body={"applicationName": self.application}, expect_json=True)
