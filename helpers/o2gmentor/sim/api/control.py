@@ -138,8 +138,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
         """Back to the scenario: every call ends, and so does every session (clients log in again), since
         the people, routing and agents' states they were watching are all put back."""
         authorised(request)
-        for session in list(state.sessions.sessions.values()):
-            state.sessions.close(session)
+        state.sessions.clear()  # every session and every credential, so no login flood outlives a reset
         state.pbx.reset()
         return web.json_response({"scenario": state.pbx.scenario.get("name"), "calls": 0})
 
@@ -228,8 +227,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
         authorised(request)
         if not state.pbx.system.ha:
             raise O2GHttpError(409, "this site's O2G is not an HA pair (scenario server.haMode is false)")
-        for session in list(state.sessions.sessions.values()):  # the services restart on the other node
-            state.sessions.close(session)
+        state.sessions.clear()  # the services restart on the other node: sessions and credentials go
         active = state.pbx.system.switch_over(state.pbx.clock.now())
         return web.json_response({"active": active})
 

@@ -1,12 +1,22 @@
-"""Discovery, authentication and sessions: ``/api/rest``, ``authenticate``, ``sessions`` (§2–5)."""
+"""Discovery, authentication and sessions: ``/api/rest``, ``authenticate``, ``sessions`` (§2–5).
+
+Credentials and sessions are indexed by credential (the ``AlcUserId`` cookie) and by login, and their
+deadlines wait in two heaps, so checking a request costs O(log n) amortised however many logins came
+before: a credential nobody opened a session with is dropped ``CREDENTIAL_LIFETIME`` (600 s) after it was
+issued, a session ``timeToLive`` plus a grace margin after its last request. A login holds at most
+``CREDENTIALS_PER_LOGIN`` (64) credentials: a 65th drops the oldest one without a session (or, when all 64
+have one, the oldest session, closed as ``evicted``). ``POST /sim/reset`` and an HA switch drop them all.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
+import heapq
+import itertools
 import secrets
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,6 +33,7 @@ if TYPE_CHECKING:
 
 COOKIE = "AlcUserId"
 CREDENTIAL_LIFETIME = 600  # seconds a credential may wait for its session (inferred)
+CREDENTIALS_PER_LOGIN = 64  # credentials one login may hold at once, in sessions or not (a simulator choice)
 
 
 @dataclass
@@ -116,6 +127,10 @@ class SessionStore:
         self.sessions: dict[str, Session] = {}  # credential token → session
         self.closed: deque[Session] = deque(maxlen=200)  # the latest closed sessions, for the control API
         self.on_close: list[Callable[[Session], None]] = []
+        self._of_login: dict[str, OrderedDict[str, None]] = {}  # login → its credential tokens, oldest first
+        self._cred_deadlines: list[tuple[float, int, str]] = []  # (drop at, n, token): credentials w/o session
+        self._session_deadlines: list[tuple[float, int, str]] = []  # (dead at, n, token), re-checked when due
+        self._seq = itertools.count()
 
     def now(self) -> float:
         return self.clock.now()
@@ -144,7 +159,7 @@ class SessionStore:
         base = base_url(request)
         others = [
             {"sessionId": s.id, "creationDate": iso(s.created), "timeToLive": s.ttl}
-            for s in self.sessions.values() if s.login == session.login and s is not session
+            for s in self.sessions_of(session.login) if s is not session
         ]
         return {
             "admin": session.admin,
@@ -159,13 +174,50 @@ class SessionStore:
         }
 
     # ---------------------------------------------------------------- lifecycle
+    def sessions_of(self, login: str) -> list[Session]:
+        """The open sessions of ``login`` (at most ``CREDENTIALS_PER_LOGIN``)."""
+        return [self.sessions[t] for t in self._of_login.get(login, ()) if t in self.sessions]
+
     def authenticate(self, login: str, password: str) -> Credential | None:
         role = self.state.pbx.site.check_password(login, password)
         if role is None:
             return None
+        self.expire_all_due()
         cred = Credential(secrets.token_urlsafe(24), login, role, self.now())
         self.credentials[cred.token] = cred
+        tokens = self._of_login.setdefault(login, OrderedDict())
+        tokens[cred.token] = None
+        self._push(self._cred_deadlines, cred.created + CREDENTIAL_LIFETIME, cred.token)
+        if len(tokens) > CREDENTIALS_PER_LOGIN:  # the oldest without a session goes, else the oldest session
+            oldest = next((t for t in tokens if t not in self.sessions and t != cred.token), next(iter(tokens)))
+            if oldest in self.sessions:
+                self.close(self.sessions[oldest], reason="evicted")
+            else:
+                self._forget(oldest)
         return cred
+
+    def _push(self, heap: list[tuple[float, int, str]], when: float, token: str) -> None:
+        heapq.heappush(heap, (when, next(self._seq), token))
+        if len(heap) > 64 and len(heap) > 4 * (len(self.credentials) + 16):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Rebuild the heaps from what is still alive (entries of dropped credentials pile up otherwise)."""
+        self._cred_deadlines = [(c.created + CREDENTIAL_LIFETIME, next(self._seq), t)
+                                for t, c in self.credentials.items() if t not in self.sessions]
+        self._session_deadlines = [(s.dead_at(), next(self._seq), t) for t, s in self.sessions.items()]
+        heapq.heapify(self._cred_deadlines)
+        heapq.heapify(self._session_deadlines)
+
+    def _forget(self, token: str) -> None:
+        """Drop a credential from every index (its heap entry goes when it comes due)."""
+        cred = self.credentials.pop(token, None)
+        if cred is not None:
+            tokens = self._of_login.get(cred.login)
+            if tokens is not None:
+                tokens.pop(token, None)
+                if not tokens:
+                    del self._of_login[cred.login]
 
     def open(self, cred: Credential, application: str) -> Session:
         if cred.token in self.sessions:  # opening again replaces the session; the credential stays valid
@@ -176,6 +228,7 @@ class SessionStore:
             application=application, created=now, last_activity=now, ttl=int(self.state.session_ttl),
         )
         self.sessions[cred.token] = session
+        self._push(self._session_deadlines, session.dead_at(), cred.token)
         return session
 
     def close(self, session: Session, keep_credential: bool = False, reason: str = "closed") -> None:
@@ -183,31 +236,57 @@ class SessionStore:
             session.closed, session.closed_by = self.now(), reason
             self.closed.append(session)
         if not keep_credential:
-            self.credentials.pop(session.credential, None)
+            self._forget(session.credential)
         for callback in self.on_close:
             callback(session)
 
+    def clear(self) -> None:
+        """Close every session and drop every credential (``/sim/reset``, an HA switch)."""
+        for session in list(self.sessions.values()):
+            self.close(session)
+        self.credentials.clear()
+        self._of_login.clear()
+        self._cred_deadlines.clear()
+        self._session_deadlines.clear()
+
     def expire_all_due(self) -> None:
-        """Close every session past its grace period, and forget stale credentials."""
+        """Close every session past its grace period, and forget stale credentials: O(log n) amortised."""
         now = self.now()
-        for session in [s for s in self.sessions.values() if s.dead_at() < now]:
-            self.close(session, reason="expired")
-        for token, cred in list(self.credentials.items()):
-            if token not in self.sessions and cred.created + CREDENTIAL_LIFETIME < now:
-                del self.credentials[token]
+        heap = self._session_deadlines
+        while heap and heap[0][0] < now:
+            _, _, token = heapq.heappop(heap)
+            session = self.sessions.get(token)
+            if session is None:
+                continue  # closed already
+            if session.dead_at() < now:
+                self.close(session, reason="expired")
+            else:  # it was used since: wait for its new deadline
+                heapq.heappush(heap, (session.dead_at(), next(self._seq), token))
+        heap = self._cred_deadlines
+        while heap and heap[0][0] < now:
+            _, _, token = heapq.heappop(heap)
+            cred = self.credentials.get(token)
+            if cred is None or token in self.sessions:
+                continue  # gone, or in a session (it lives as long as the session)
+            if cred.created + CREDENTIAL_LIFETIME < now:
+                self._forget(token)
+            else:
+                heapq.heappush(heap, (cred.created + CREDENTIAL_LIFETIME, next(self._seq), token))
 
     def age(self, login: str, seconds: float) -> int:
         """🧪 ``seconds`` pass for the sessions of ``login`` without a request from them (then expiry runs).
 
         Only that login's sessions and credentials grow older, so other sessions on the simulator live on.
         """
-        aged = [s for s in self.sessions.values() if s.login == login]
+        aged = self.sessions_of(login)
         for session in aged:
             session.created -= seconds
             session.last_activity -= seconds
-        for cred in self.credentials.values():
-            if cred.login == login:
-                cred.created -= seconds
+            self._push(self._session_deadlines, session.dead_at(), session.credential)
+        for token in list(self._of_login.get(login, ())):
+            cred = self.credentials[token]
+            cred.created -= seconds
+            self._push(self._cred_deadlines, cred.created + CREDENTIAL_LIFETIME, token)
         self.expire_all_due()
         return len(aged)
 
