@@ -36,6 +36,7 @@ from o2gmentor.sim.api import (
     voicemail,
 )
 from o2gmentor.sim.api.errors import O2GHttpError, error_response
+from o2gmentor.sim.api.requests_ import MAX_BODY_BYTES, too_large
 from o2gmentor.sim.api.sessions import SessionStore
 from o2gmentor.sim.api.subscriptions import SubscriptionStore
 from o2gmentor.sim.api.telephony import telephony_error
@@ -107,6 +108,10 @@ async def o2g_errors(request: web.Request, handler) -> web.StreamResponse:
         return error_response(err)
     except TelephonyError as err:
         return error_response(telephony_error(err))
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(too_large())
+    except RecursionError:  # a structure too deep for a handler: the request's fault, not the gateway's
+        return error_response(O2GHttpError(400, "the request is nested too deeply"))
     except web.HTTPMethodNotAllowed as exc:
         return error_response(O2GHttpError(405, f"{request.method} is not allowed on {request.path}",
                                            headers={"Allow": ",".join(sorted(exc.allowed_methods))}))
@@ -143,7 +148,7 @@ async def _ticker(app: web.Application) -> Any:
 
 
 def build_app(state: SimState) -> web.Application:
-    app = web.Application(middlewares=[o2g_errors], client_max_size=2 * 1024 * 1024)
+    app = web.Application(middlewares=[o2g_errors], client_max_size=MAX_BODY_BYTES)
     app[STATE_KEY] = state
     for module in (sessions, subscriptions, users, telephony, routing, eventsummary, comlog, voicemail, directory,
                    phonesetprogramming, maintenance, pbxmanagement, usermanagement, analytics, acdagent, acdpilot,

@@ -9,7 +9,8 @@ from typing import Any
 from aiohttp import web
 
 ERROR_TYPES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-               405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 503: "SERVICE_UNAVAILABLE"}
+               405: "METHOD_NOT_ALLOWED", 409: "CONFLICT", 413: "REQUEST_ENTITY_TOO_LARGE",
+               503: "SERVICE_UNAVAILABLE"}
 
 
 class O2GHttpError(Exception):
