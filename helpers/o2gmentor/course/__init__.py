@@ -10,7 +10,7 @@ from typing import Any
 
 from o2gmentor.client import O2G, O2GConnectionError, O2GError
 from o2gmentor.client.transport import Transport
-from o2gmentor.course import simproc
+from o2gmentor.course import progress, simproc
 from o2gmentor.course.config import Settings, load_settings
 from o2gmentor.sim.control_client import SimControl
 
@@ -109,6 +109,7 @@ class Course:
 
         verdict = run_check(self, exercise_id, *values, **named)
         self.verdicts[exercise_id] = verdict
+        progress.record_verdict(exercise_id, verdict.status, verdict.title)  # local logbook; never raises
         return verdict
 
     def _login(self, login: str | None, admin: bool) -> str:
@@ -176,10 +177,13 @@ def setup(lesson: str | None = None, mode: str | None = None, scenario: str = "d
         sim = SimControl(info)
         users = sim.users()
         course = Course("sim", info.address, info.ca, settings, sim=sim)
-        people = sum(1 for u in users if u["role"] == "user")
+        staff = sum(1 for u in users if u["role"] == "user")
+        operators = sum(1 for u in users if u["role"] in ("agent", "supervisor"))
         verb = "started" if started else "running"
         if not quiet:
-            print(f"✅ Simulated O2G {verb} at {info.url} · scenario {info.scenario} · {people} users{where}")
+            print(f"✅ Simulated O2G {verb} at {info.url} · scenario {info.scenario} · {staff + operators} users "
+                  f"({staff} office staff, {operators} contact-center operators){where}")
+        progress.record_lesson(lesson)  # local logbook; never raises, never prints
         return course
     if not settings.host:
         raise ValueError("real mode needs O2G_HOST (host[:port] of your O2G), e.g. in a .env file")
@@ -194,4 +198,5 @@ def setup(lesson: str | None = None, mode: str | None = None, scenario: str = "d
     if not quiet:
         print(f"✅ Real O2G at {course.url} · {product.get('productName', 'O2G')} "
               f"{version.get('major', '')}{where}")
+    progress.record_lesson(lesson)
     return course
