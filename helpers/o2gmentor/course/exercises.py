@@ -9,7 +9,8 @@ In a notebook of ``solutions/``:
 - a cell tagged ``check`` (the solution's own assertions, run in CI) is left out of the exercise.
 
 Every written notebook is normalised: no outputs, execution counts, cell ids or run metadata; kernelspec
-``python3``. ``build(check=True)`` writes nothing and returns the differences (``o2gmentor build --check``).
+``python3``; a cell keeps only its tags, editable/deletable and ``slideshow`` (slides, see ``slides.py``).
+``build(check=True)`` writes nothing and returns the differences (``o2gmentor build --check``).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def normalised(cells: list[Any], metadata: dict[str, Any]) -> nbformat.NotebookN
     for cell in cells:
         cell = nbformat.from_dict({k: v for k, v in cell.items() if k != "id"})
         cell.metadata = {k: v for k, v in cell.get("metadata", {}).items()
-                         if k in ("tags", "editable", "deletable")}
+                         if k in ("tags", "editable", "deletable", "slideshow")}
         if cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None

@@ -64,15 +64,23 @@ class PoolStatus:
     @property
     def warning(self) -> str | None:
         """None while plenty is left; else what to tell the customer, with the offer of another day."""
+        plain = self.warning_text
+        if plain is None:
+            return None
+        return ("🚨 " if self.left < 0 else "⛔ " if self.left == 0 else "⚠️ ") + plain
+
+    @property
+    def warning_text(self) -> str | None:
+        """The warning without its coloured mark (for print)."""
         offer = (f"offer the customer another day of support ({self.day_half_hours} half-hours): "
                  "`o2gmentor pool topup`")
         if self.left < 0:
-            return (f"🚨 OVERDRAWN: the pool is {-self.left} half-hour(s) ({hours(-self.left)}) below zero — "
+            return (f"OVERDRAWN: the pool is {-self.left} half-hour(s) ({hours(-self.left)}) below zero — "
                     f"support was given beyond what was bought; {offer}")
         if self.left == 0:
-            return f"⛔ The support pool is used up (0 half-hours left): {offer}"
+            return f"The support pool is used up (0 half-hours left): {offer}"
         if self.left <= self.warn_at:
-            return f"⚠️ Only {self.left} half-hour(s) ({hours(self.left)}) of support left: {offer}"
+            return f"Only {self.left} half-hour(s) ({hours(self.left)}) of support left: {offer}"
         return None
 
     def lines(self) -> list[str]:

@@ -69,9 +69,9 @@ def _e(value: Any) -> str:
 def _table(headers: list[str], rows: list[list[str]], empty: str = "nothing recorded yet") -> str:
     if not rows:
         return f"<p class='muted'>{_e(empty)}</p>"
-    head = "".join(f"<th>{h}</th>" for h in headers)
+    head = f"<thead><tr>{''.join(f'<th>{h}</th>' for h in headers)}</tr></thead>" if any(headers) else ""
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<table>{head}<tbody>{body}</tbody></table>"
 
 
 def _phases(book: Logbook, days: list[Day]) -> str:
@@ -99,7 +99,7 @@ def _phases(book: Logbook, days: list[Day]) -> str:
 def _trainees(book: Logbook) -> str:
     rows = []
     for name, person in book.progress.summary().items():
-        passed = " ".join(f"<span class='tag pass'>✅ {_e(k)}</span>" for k in person["passed"])
+        passed = " ".join(f"<span class='tag pass'>✓ {_e(k)}</span>" for k in person["passed"])
         pending = " ".join(f"<span class='tag'>{_e(k)}</span>" for k in person["not_passed"])
         rows.append([f"<b>{_e(name)}</b>", _e(", ".join(person["lessons"]) or "—"),
                      f"{len(person['passed'])}<br>{passed}", pending or "<span class='muted'>—</span>"])
@@ -110,8 +110,8 @@ def _trainees(book: Logbook) -> str:
 def _pool(status: PoolStatus) -> str:
     share = 0 if status.total <= 0 else max(0, min(100, round(100 * status.used / status.total)))
     tone = "bad" if status.left <= 0 else "warn" if status.warning else "ok"
-    alert = f"<div class='alert{' warn' if status.left > 0 else ''}'>{_e(status.warning)}</div>" \
-        if status.warning else ""
+    alert = f"<div class='alert{' warn' if status.left > 0 else ''}'>⚠ {_e(status.warning_text)}</div>" \
+        if status.warning_text else ""
     summary = (f"<p><b class='{tone}'>{status.left} of {status.total} half-hours left</b> "
                f"({_e(hours(status.left))} of {_e(hours(status.total))}) · used {status.used} "
                f"({_e(hours(status.used))}) · {status.days} day(s) of {status.day_half_hours} half-hours</p>"
@@ -212,11 +212,11 @@ def render(book: Logbook, today: date | None = None) -> str:
              f"{'signed' if acceptance.signed_on else 'by default' if acceptance.accepted else 'not yet'}</div>"
              f"</div>")
     facts = _table(["", ""], [
-        ["Customer", _e(info.customer or "—")], ["Business partner", _e(info.partner or "—")],
-        ["O2G integration", _e(info.integration or "—")], ["ALE expert", _e(info.mentor or "—")],
-        ["Ordered", _e(info.ordered or "—") + " <span class='muted'>(days at least three weeks later; remote, "
+        ["<b>Customer</b>", _e(info.customer or "—")], ["<b>Business partner</b>", _e(info.partner or "—")],
+        ["<b>O2G integration</b>", _e(info.integration or "—")], ["<b>ALE expert</b>", _e(info.mentor or "—")],
+        ["<b>Ordered</b>", _e(info.ordered or "—") + " <span class='muted'>(days at least three weeks later; remote, "
                                                "09:00–18:00 UTC+1)</span>"],
-        ["Developers", _e(", ".join(info.developers) or "—")]])
+        ["<b>Developers</b>", _e(", ".join(info.developers) or "—")]])
     sections = [
         ("1. Engagement", facts),
         ("2. Phases covered", _phases(book, info.days)),
