@@ -72,3 +72,52 @@ def course(fresh_sim: SimServer):
 
     info = fresh_sim.info
     return Course("sim", info.address, str(fresh_sim.ca_path), Settings(), sim=SimControl(info))
+
+
+# -------------------------------------------------------------------- no credential in any log of the run
+# Every Python log record of the test process goes through a scanning handler (the course's loggers at
+# DEBUG), and at the end every sim.log of the run is read (the test state folders under pytest's base
+# temporary folder, and the private simulator the root conftest.py gives the notebooks): a practice password
+# or an "Authorization: Basic" header anywhere fails the run (tests/logscan.py says what is looked for).
+def pytest_configure(config) -> None:
+    import logging
+
+    from tests.logscan import ScanHandler, forbidden_strings
+
+    handler = ScanHandler(forbidden_strings())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("o2gmentor").setLevel(logging.DEBUG)
+    config._o2g_log_scan = handler  # noqa: SLF001
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    import logging
+    from pathlib import Path
+
+    from tests.logscan import scan_files, sim_logs
+
+    handler = getattr(session.config, "_o2g_log_scan", None)
+    if handler is None:
+        return
+    logging.getLogger().removeHandler(handler)
+    folders = []
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None:
+        try:
+            folders.append(factory.getbasetemp())
+        except (OSError, ValueError):
+            pass
+    if getattr(session.config, "_o2g_private_sim", False) and os.environ.get("O2G_SIM_STATE_DIR"):
+        folders.append(Path(os.environ["O2G_SIM_STATE_DIR"]))
+    files = sim_logs(folders)
+    findings = handler.findings + scan_files(files, handler.forbidden)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    summary = (f"log scan: {handler.records} log records and {len(files)} sim.log files, "
+               f"{len(findings)} credential(s) found")
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(summary)
+        for finding in findings[:20]:
+            reporter.write_line(f"  {finding}", red=True)
+    if findings:
+        session.exitstatus = 1

@@ -21,8 +21,10 @@ from typing import Any
 import requests
 
 from o2gmentor.client.errors import O2GConnectionError, O2GError
+from o2gmentor.logsafe import protect
 
 log = logging.getLogger("o2gmentor.client.events")
+protect("o2gmentor.client.events")  # no credential in a record made here (o2gmentor.logsafe)
 
 Event = dict[str, Any]
 HISTORY = 10_000

@@ -15,8 +15,10 @@ import requests
 
 from o2gmentor.client.errors import O2GError, with_hint
 from o2gmentor.client.transport import Transport
+from o2gmentor.logsafe import protect
 
 log = logging.getLogger("o2gmentor.client")
+protect("o2gmentor.client")  # no credential in a record made here (o2gmentor.logsafe)
 
 
 class Secret:

@@ -14,6 +14,7 @@ from pathlib import Path
 import platformdirs
 from aiohttp import web
 
+from o2gmentor.logsafe import OneLineServerLogger, RedactFilter
 from o2gmentor.sim import scenario as scenarios
 from o2gmentor.sim.api.app import SimState, build_app
 from o2gmentor.sim.model.pbx import Pbx
@@ -95,8 +96,9 @@ class SimServer:
                        os.getpid())
 
     async def _start(self) -> None:
+        # No access log, and a malformed request is one line without its headers (see o2gmentor.logsafe)
         self._runner = web.AppRunner(build_app(self.state), access_log=None, handle_signals=False,
-                                     shutdown_timeout=1.0)
+                                     shutdown_timeout=1.0, logger=OneLineServerLogger())
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, ssl_context=server_context(self.state_dir),
                            reuse_address=True)
@@ -149,6 +151,8 @@ class SimServer:
     def run_forever(self) -> None:
         """Serve in the foreground until interrupted (``o2gmentor sim``)."""
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        for handler in logging.getLogger().handlers:  # whatever logs, no credential reaches sim.log
+            handler.addFilter(RedactFilter())
         signal.signal(signal.SIGTERM, _exit_on_signal)
         self.start()
         print(f"Simulated O2G ({self.scenario_name}) on {self.info.url} — trust the course CA: {self.ca_path}",

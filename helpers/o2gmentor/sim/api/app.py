@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from o2gmentor.logsafe import protect
 from o2gmentor.sim.api import (
     acdagent,
     acdmanagement,
@@ -44,6 +45,7 @@ from o2gmentor.sim.model.calls import TelephonyError
 from o2gmentor.sim.model.pbx import Pbx
 
 log = logging.getLogger("o2gmentor.sim")
+protect("o2gmentor.sim")  # no credential in a record made here (o2gmentor.logsafe)
 
 
 @dataclass
