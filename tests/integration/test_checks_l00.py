@@ -67,3 +67,30 @@ def test_stubs_are_not_attempted_and_a_wrong_type_never_raises(course):
     assert course.check("00-1", None, None, None, None).status == NOT_ATTEMPTED
     verdict = course.check("00-1", 42, "BUSY", 0, 1)
     assert verdict.status == FAILED and "callRef" in verdict.hint
+
+
+def test_an_app_releasing_the_ringing_call_is_not_a_decline(course):
+    alice, bruno = course.connect("oxe1001"), course.connect("oxe1002")
+    events = alice.subscribe(["telephony"])
+    before = alice.eventsummary.get()["missedCallsNb"]
+    ref = bruno.telephony.make_call("1001")
+    events.wait_for("OnCallCreated", callRef=ref)
+    alice.telephony.release(ref)
+    events.stop()
+    for call in bruno.telephony.calls():
+        bruno.telephony.release(call["callRef"])
+    verdict = course.check("00-1", ref, "CLEARED", before, before + 1)
+    assert verdict.status == FAILED and "person_hangs_up" in verdict.hint and "telephony.release" in verdict.hint
+
+
+def test_bruno_left_on_the_busy_tone_is_pointed_at(course):
+    alice, bruno = course.connect("oxe1001"), course.connect("oxe1002")
+    events = alice.subscribe(["telephony"])
+    ref = bruno.telephony.make_call("1001")
+    events.wait_for("OnCallCreated", callRef=ref)
+    course.sim.hangup("1001")
+    events.stop()
+    verdict = course.check("00-1", ref, "BUSY", 0, 1)
+    assert verdict.status == FAILED and "bruno.telephony.release(ref2)" in verdict.hint
+    course.release_leftover_calls(bruno)
+    assert bruno.telephony.calls() == []

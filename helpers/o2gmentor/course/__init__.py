@@ -103,6 +103,20 @@ class Course:
         else:
             print(f"📞 Real O2G: hang up (or decline) the phone {number} now (waiting up to {self.patience:.0f} s)")
 
+    def release_leftover_calls(self, *sessions: O2G) -> int:
+        """Hang up every call these users still have (left over from an interrupted run); returns how many."""
+        released = 0
+        for o2g in sessions:
+            for call in o2g.telephony.calls():
+                try:
+                    o2g.telephony.release(call["callRef"])
+                    released += 1
+                except O2GError:
+                    pass  # ended meanwhile
+        if released:
+            print(f"(hung up {released} call(s) left over from an earlier run)")
+        return released
+
     def check(self, exercise_id: str, *values: Any, **named: Any) -> Any:
         """Judge an exercise on this O2G: ✅ what was right, ❌ a hint, or ⏳ not attempted yet."""
         from o2gmentor.course.checks import run_check
