@@ -3,7 +3,8 @@
 The pack's rules, checked here: three days, not necessarily consecutive, each delivered remotely between
 **09:00 and 18:00 UTC+1**, and ordered at least **three weeks** (21 days) ahead. A session's start and end
 may be given in any time zone (ISO 8601 with an offset); they are converted to UTC+1 and must fall inside
-the window on one day. A time given *without* an offset is read as UTC+1.
+the window on one day. A time given *without* an offset is read as UTC+1. The window is fixed at UTC+1 all year:
+in summer, when Lyon or Paris is on UTC+2, it is 10:00–19:00 on their clocks.
 """
 
 from __future__ import annotations
