@@ -100,9 +100,13 @@ def test_without_keepalive_the_same_session_expires(fresh_sim, monkeypatch):
     client = O2G(fresh_sim.info.address, "oxe1003", "1003", ca_bundle=str(fresh_sim.ca_path),
                  keepalive=False).connect()
     fresh_sim.call(fresh_sim.state.sessions.clock.advance, 7.5)  # TTL 2 s + grace 5 s, on the sessions clock
+    generation = client._generation  # noqa: SLF001
     with pytest.raises(O2GError) as err:
-        client.users.get()
+        client.keepalive()  # the session is gone…
     assert err.value.status in (401, 403) and "login" in err.value.hint
+    assert client.users.get()["loginName"] == "oxe1003"  # …and a request logs in again once (it has the password)
+    assert client._generation == generation + 1  # noqa: SLF001
+    client.close()
 
 
 def test_the_course_ca_is_trusted_even_with_requests_ca_bundle_set(fresh_sim, monkeypatch):

@@ -92,10 +92,8 @@ class CallCenterStatistics:
     def download(self, full_res_path: str) -> tuple[str, bytes]:
         """The file of a ``FORMATED`` event: ``(name, content)`` of the first entry of the ZIP."""
         base = self.o2g.service_url("acd statistics").split("/api/rest")[0]
-        http = self.o2g.transport
-        response = http.http.get(base + full_res_path, verify=http.verify, timeout=http.timeout)
-        response.raise_for_status()
-        with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        content = self.o2g.transport.download(base + full_res_path)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
             name = archive.namelist()[0]
             return name, archive.read(name)
 

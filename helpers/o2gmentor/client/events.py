@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from o2gmentor.client.errors import O2GConnectionError, O2GError
+from o2gmentor.client.errors import O2GConnectionError, O2GError, retry_after
 from o2gmentor.logsafe import protect
 
 log = logging.getLogger("o2gmentor.client.events")
@@ -148,6 +148,7 @@ class EventStream:
         resubscribe = False
         self._delay = 0.5
         while not self._stop.is_set():
+            told: float | None = None  # how long the O2G said to wait (503 with Retry-After)
             try:
                 if resubscribe:
                     self._recover_subscription()
@@ -160,10 +161,18 @@ class EventStream:
                     break
                 self.last_error = f"{exc.__class__.__name__}: {exc}"[:300]
                 log.info("event channel lost (%s); reconnecting", exc.__class__.__name__)
+                if isinstance(exc, O2GError) and exc.status == 503 and exc.retry_after is not None:
+                    told = exc.retry_after
+            was_up = self.connected.is_set()
             self.connected.clear()
-            if self._stop.wait(self._delay):
+            if told is not None:  # wait what the O2G said, then come back at once
+                wait, self._delay = told, 0.5
+            elif was_up:  # a live channel just ended: try again at once, then back off
+                wait = 0.05
+            else:
+                wait, self._delay = self._delay, min(self._delay * 2, 10.0)  # 0.5 s again once a channel is up
+            if self._stop.wait(wait):
                 break
-            self._delay = min(self._delay * 2, 10.0)  # back to 0.5 s once a channel is up again
             self.reconnects += 1
 
     def _read_channel(self) -> None:
@@ -175,7 +184,8 @@ class EventStream:
             if response.status_code in (401, 403, 404):
                 raise _ChannelGone(response.status_code)
             if not response.ok:
-                raise O2GError(response.status_code, "POST", self.polling_url, None)
+                raise O2GError(response.status_code, "POST", self.polling_url, None,
+                               retry_after=retry_after(response.headers.get("Retry-After")))
             for raw in response.iter_lines():
                 if self._stop.is_set():
                     return

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from o2gmentor.client.errors import O2GError, with_hint
+from o2gmentor.client.errors import O2GConnectionError, O2GError, with_hint
 from o2gmentor.client.transport import Transport
 from o2gmentor.logsafe import protect
 
@@ -60,7 +60,9 @@ class O2G:
     >>> o2g.telephony.make_call("1002")
 
     ``host`` is ``host[:port]`` without a scheme, as the SDKs take it. The password is kept only
-    to log in again after a session loss; it never appears in a repr or a log line.
+    to log in again after a session loss; it never appears in a repr or a log line: a request answered
+    401/403 because the session is gone (expired, ended by the O2G) logs in again once and is sent again.
+    Every failure is an ``O2GError`` or an ``O2GConnectionError``.
     """
 
     def __init__(self, host: str, login: str, password: str, *, ca_bundle: str | None = None,
@@ -78,10 +80,12 @@ class O2G:
         self.sessions_url: str | None = None
         self.services: dict[str, str] = {}
         self.last_keepalive_error: Exception | None = None
+        self.keepalive_period: float | None = None  # seconds between keep-alives, once connected
         self._keepalive_stop = threading.Event()
         self._keepalive_thread: threading.Thread | None = None
         self._user_cache: dict[str, dict[str, Any]] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # held while logging in: other threads' requests wait for it
+        self._generation = 0  # sessions opened so far: a request knows whether the session changed under it
 
     def __repr__(self) -> str:
         state = "connected" if self.connected else "not connected"
@@ -141,14 +145,16 @@ class O2G:
         if "users" in services:
             services.setdefault("logins", services["users"].replace("/users", "/logins"))
         self.services = services
+        self._generation += 1
         self._user_cache.clear()
         self._start_keepalive(int(info.get("timeToLive") or 0))
 
     def reconnect(self) -> O2G:
         """Log in again after a session loss (new credential, new session)."""
-        self._stop_keepalive()
-        self.session_info = {}
-        return self.connect()
+        with self._lock:
+            self._stop_keepalive()
+            self.session_info = {}
+            return self.connect()
 
     def close(self) -> None:
         """Stop the keep-alive and close the session (``DELETE /sessions``)."""
@@ -177,7 +183,7 @@ class O2G:
         if not self.keepalive_enabled or ttl <= 0:
             return
         self._keepalive_stop = threading.Event()
-        period = max(1.0, 0.9 * ttl)
+        period = self.keepalive_period = max(1.0, 0.9 * ttl)  # within the TTL, whatever the server's grace
 
         def loop(stop: threading.Event) -> None:
             while not stop.wait(period):
@@ -202,7 +208,12 @@ class O2G:
     def service_url(self, key: str) -> str:
         """The URL of a service by its lower-case ``serviceName`` key (telephony: ``telephony``)."""
         if not self.connected:
-            raise RuntimeError("not connected: call connect() first")
+            with self._lock:  # another thread may be logging in again (the event stream): wait for it
+                pass
+        if not self.connected:
+            raise O2GConnectionError(f"https://{self.host}/api/rest", "no open session",
+                                     "call connect() first — or, if the session was lost, logging in again "
+                                     "failed: call connect() again once the O2G answers")
         url = self.services.get(key)
         if url is None:
             raise O2GError(403, "-", key, {"helpMessage": f"this session has no {key!r} service — the account "
@@ -212,11 +223,40 @@ class O2G:
     def request(self, method: str, service: str, path: str = "", *, json_body: Any = None,
                 params: dict[str, Any] | None = None, expect_json: bool = False,
                 with_headers: bool = False) -> Any:
-        """Send a request to ``{service URL}{path}``; returns the parsed JSON body."""
-        url = self.service_url(service) + path
+        """Send a request to ``{service URL}{path}``; returns the parsed JSON body.
+
+        If the session is gone (401, or 403 with the session no longer there), log in again once — with the
+        password given — and send it again; a wrong password or a second refusal is raised as it is.
+        """
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        return self.transport.request(method, url, json_body=json_body, params=clean or None,
-                                      expect_json=expect_json, with_headers=with_headers)
+        for attempt in (1, 2):
+            generation = self._generation
+            url = self.service_url(service) + path
+            try:
+                return self.transport.request(method, url, json_body=json_body, params=clean or None,
+                                              expect_json=expect_json, with_headers=with_headers)
+            except O2GError as exc:
+                if attempt == 2 or not self._session_lost(exc, generation):
+                    raise
+                log.info("session lost (%s); logging in again", exc.status)
+                with self._lock:
+                    if self._generation == generation:  # nobody logged in again meanwhile
+                        self.reconnect()
+        raise AssertionError("unreachable")
+
+    def _session_lost(self, exc: O2GError, generation: int) -> bool:
+        """True if a 401/403 came because the session is gone (not a right or licence refused)."""
+        if exc.status not in (401, 403) or not self._password.value or not self.sessions_url:
+            return False
+        if self._generation != generation or exc.status == 401:
+            return True
+        try:  # 403: does the session still exist? (a refusal of this one request leaves it alive)
+            self.transport.request("GET", self.sessions_url)
+        except O2GError as probe:
+            return probe.status in (401, 403)
+        except O2GConnectionError:
+            return False
+        return False
 
     def user_info(self, login: str | None = None) -> dict[str, Any]:
         """The O2G user object of ``login`` (default: the session's own user), cached."""

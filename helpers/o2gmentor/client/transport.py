@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from o2gmentor.client.errors import O2GConnectionError, O2GError
+from o2gmentor.client.errors import O2GConnectionError, O2GError, retry_after
 
 TIMEOUT = (10.0, 30.0)
 
@@ -79,9 +79,21 @@ class Transport:
         if json_body is not None:
             data = json.dumps(json_body)
             headers["Content-Type"] = "application/json"
+        response = self.send(method, url, data=data, params=params, headers=headers, auth=auth)
+        body = self.parse(response, expect_json=expect_json, ok_empty=ok_empty)
+        return (body, response.headers) if with_headers else body
+
+    def download(self, url: str, params: dict[str, Any] | None = None) -> bytes:
+        """A file (a voice message, a statistics export): its bytes, TLS checked as for every request."""
+        response = self.send("GET", url, params=params, headers={"Accept": "*/*"})
+        if not response.ok:
+            self.parse(response)
+        return response.content
+
+    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One HTTP exchange with the CA bundle's check; no answer at all is an ``O2GConnectionError``."""
         try:
-            response = self.http.request(method, url, data=data, params=params, headers=headers, auth=auth,
-                                         verify=self.verify, timeout=self.timeout)
+            return self.http.request(method, url, verify=self.verify, timeout=self.timeout, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise O2GConnectionError(url, f"TLS check failed ({exc.__class__.__name__})",
                                      tls_hint(self.ca_bundle)) from None
@@ -90,8 +102,9 @@ class Transport:
             raise O2GConnectionError(url, reason, hint) from None
         except requests.exceptions.Timeout:
             raise O2GConnectionError(url, "no answer in time", "the gateway is slow or unreachable") from None
-        body = self.parse(response, expect_json=expect_json, ok_empty=ok_empty)
-        return (body, response.headers) if with_headers else body
+        except requests.exceptions.RequestException as exc:
+            raise O2GConnectionError(url, f"the request failed ({exc.__class__.__name__})",
+                                     "check the URL and the network") from None
 
     @staticmethod
     def parse(response: requests.Response, *, expect_json: bool = False, ok_empty: bool = True) -> Any:
@@ -102,7 +115,8 @@ class Transport:
             except ValueError:
                 body = response.text
         if not response.ok:
-            raise O2GError(response.status_code, response.request.method or "?", response.url, body)
+            raise O2GError(response.status_code, response.request.method or "?", response.url, body,
+                           retry_after=retry_after(response.headers.get("Retry-After")))
         if body is None and expect_json and not ok_empty:
             raise O2GError(response.status_code, response.request.method or "?", response.url,
                            {"helpMessage": "expected a JSON body, got nothing"})

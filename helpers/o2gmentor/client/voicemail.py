@@ -34,10 +34,7 @@ class Voicemail:
         """The message's recording (WAV); listening marks it read."""
         box = self.mailbox_id(login)
         url = f"{self.o2g.service_url('voicemail')}/{box}/voicemails/{voicemail_id}"
-        response = self.o2g.transport.http.get(url, params={"loginName": login} if login else None,
-                                               verify=self.o2g.transport.verify, timeout=self.o2g.transport.timeout)
-        self.o2g.transport.parse(response)
-        return response.content
+        return self.o2g.transport.download(url, params={"loginName": login} if login else None)
 
     def delete(self, voicemail_ids: list[str], login: str | None = None) -> None:
         box = self.mailbox_id(login)
