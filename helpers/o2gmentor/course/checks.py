@@ -6,6 +6,8 @@ transferred, the subscriber really exists), not the text of the trainee's code::
     @exercise("12-1", "Open a session by hand")
     def _(t: Trial, cookie, services) -> None:
         t.attempted(cookie, services)                      # any None (an unsolved stub) → ⏳ not attempted
+        # or by name, so that ⏳ says which TODO is still open when the trainee has done only some of them:
+        # t.attempted(cookie=cookie, services=services)
         with t.session() as o2g:                           # opened for the check, closed after it
             ...
         t.expect(cond, "the cookie opens a session", hint="… what to look at when it does not")
@@ -39,7 +41,17 @@ STYLE = {PASSED: ("✅", "#e8f5e9", "#2e7d32"), FAILED: ("❌", "#ffebee", "#c62
 
 
 class NotAttempted(Exception):
-    """The exercise still holds its stub (a ``None``): nothing to judge yet."""
+    """The exercise still holds its stub (a ``None``): nothing to judge yet.
+
+    A message, when given, replaces the verdict's usual "fill in the lines marked TODO" (it should say which).
+    """
+
+
+NOT_ATTEMPTED_HINT = "fill in the lines marked `# TODO: your code` above, run them, then run this cell again"
+
+
+def _is_stub(value: Any) -> bool:
+    return value is None or value is Ellipsis
 
 
 class Failed(Exception):
@@ -96,9 +108,22 @@ class Trial:
         self.good: list[str] = []
         self._opened: list[O2G] = []
 
-    def attempted(self, *values: Any) -> None:
-        """Stop with ⏳ when any value is still ``None`` (or ``...``), as the generated stubs leave them."""
-        if any(value is None or value is Ellipsis for value in values):
+    def attempted(self, *values: Any, **named: Any) -> None:
+        """Stop with ⏳ when any value is still ``None`` (or ``...``), as the generated stubs leave them.
+
+        Values given by name are named in the verdict when the trainee has filled in some of them but not all
+        (``t.attempted(missing=missing, licence=licence)`` → "still open: `licence`"); when nothing is filled
+        in yet, the verdict keeps its usual "fill in the lines marked TODO".
+        """
+        if any(_is_stub(value) for value in values):
+            raise NotAttempted
+        still_open = [name for name, value in named.items() if _is_stub(value)]
+        if still_open and len(still_open) < len(named):
+            listed = " and ".join(", ".join(f"`{name}`" for name in still_open).rsplit(", ", 1))
+            raise NotAttempted(f"still open: {listed}. Fill in {'its line' if len(still_open) == 1 else 'their lines'}"
+                               f" marked `# TODO: your code`, run {'it' if len(still_open) == 1 else 'them'}, "
+                               "then run this cell again")
+        if still_open:
             raise NotAttempted
 
     def ok(self, message: str) -> None:
@@ -177,9 +202,8 @@ def run_check(course: Course, exercise_id: str, *values: Any, **named: Any) -> V
     with _trial(course) as trial:
         try:
             spec.judge(trial, *values, **named)
-        except NotAttempted:
-            return Verdict(spec.id, spec.title, NOT_ATTEMPTED, trial.good,
-                           "fill in the lines marked `# TODO: your code` above, run them, then run this cell again")
+        except NotAttempted as waiting:
+            return Verdict(spec.id, spec.title, NOT_ATTEMPTED, trial.good, str(waiting) or NOT_ATTEMPTED_HINT)
         except Failed as failure:
             return Verdict(spec.id, spec.title, FAILED, trial.good, str(failure))
         except O2GError as exc:
