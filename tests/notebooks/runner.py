@@ -58,3 +58,15 @@ def parameters(path: Path) -> dict[str, Any]:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             values[node.targets[0].id] = ast.literal_eval(node.value)
     return values
+
+
+def empty_tables(notebook: nbformat.NotebookNode) -> list[str]:
+    """The cells that displayed a table without a single row (``display.table`` given an empty list, or a
+    table helper that lost its rows): a lesson relies on what its tables show, so an empty one is a failure."""
+    found = []
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            markup = str(output.get("data", {}).get("text/html", ""))
+            if "<table" in markup and ("<tbody></tbody>" in markup or "<tr" not in markup.split("</thead>")[-1]):
+                found.append(f"cell {index}: {''.join(cell.source)[:80]!r}")
+    return found

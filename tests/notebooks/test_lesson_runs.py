@@ -24,7 +24,7 @@ import pytest
 from o2gmentor.course import simproc
 from o2gmentor.sim import scenario as scenarios
 from o2gmentor.sim.control_client import SimControl
-from tests.notebooks.runner import ROOT, notebooks, output_text, parameters
+from tests.notebooks.runner import ROOT, empty_tables, notebooks, output_text, parameters
 
 LESSONS = notebooks("notebooks")
 LOGIN = re.compile(r"^oxe\d{4}$")
@@ -69,7 +69,10 @@ def execute(lesson, tmp_path, params: dict) -> str:
         pytest.fail(f"{lesson.relative_to(ROOT)} with {params}: {exc.ename}: {exc.evalue}")
     import nbformat
 
-    return output_text(nbformat.read(output, as_version=4))
+    executed = nbformat.read(output, as_version=4)
+    empty = empty_tables(executed)
+    assert not empty, f"{lesson.relative_to(ROOT)} showed a table without rows: {empty}"
+    return output_text(executed)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])

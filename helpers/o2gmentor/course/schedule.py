@@ -94,7 +94,8 @@ def render(all_lessons: list[Lesson]) -> str:
         used = sum(x.minutes for x in items)
         label = " and ".join(str(p) for p in phases)
         out += [f"## Day {day} — {name} (phase{'s' if len(phases) > 1 else ''} {label})", "",
-                f"Lessons: {_length(used)} of 7 h · the rest: {_length(max(DAY_MINUTES - used, 0))}.", "",
+                f"Lessons: {_length(used)} of 7 h · the rest: {_length(max(DAY_MINUTES - used, 0))}."
+                + ("" if items else " *(No lesson of this phase in the course yet.)*"), "",
                 "| Time (UTC+1) | What |", "|---|---|"]
         out += [f"| {when} | {what.replace('{rest}', REST[day])} |" for when, what in _slots(items)]
         out.append("")
