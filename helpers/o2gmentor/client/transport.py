@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,9 +19,55 @@ from o2gmentor.client.errors import O2GConnectionError, O2GError, retry_after
 TIMEOUT = (10.0, 30.0)
 
 
+#: OpenSSL verification codes (x509_vfy.h) → what went wrong with the server's certificate.
+_EXPIRED, _NOT_YET_VALID = 10, 9
+_NAME_MISMATCH = {62, 64}          # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+
+
+def _verify_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification error inside a ``requests`` SSLError (it nests urllib3's errors)."""
+    seen: set[int] = set()
+    stack = [exc]
+    while stack:
+        error = stack.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return error
+        stack += [error.__cause__, error.__context__, getattr(error, "reason", None),
+                  *(a for a in error.args if isinstance(a, BaseException))]
+    return None
+
+
+def tls_failure(ca_bundle: str | None, exc: BaseException | None = None) -> tuple[str, str]:
+    """(reason, hint) for a failed TLS check: expired, not yet valid, another name, or an untrusted chain."""
+    error = _verify_error(exc)
+    code = getattr(error, "verify_code", None)
+    if code == _EXPIRED:
+        return ("TLS check failed: the server's certificate has expired",
+                "the customer's CA must issue a new certificate for O2G; if it should still be valid, check the "
+                "clocks (NTP) of this machine and of the O2G — never disable checks")
+    if code == _NOT_YET_VALID:
+        return ("TLS check failed: the server's certificate is not valid yet",
+                "check the clocks (NTP) of this machine and of the O2G, or wait for the certificate's start date "
+                "— never disable checks")
+    if code in _NAME_MISMATCH:
+        return ("TLS check failed: the server's certificate names another host",
+                "connect with a name the certificate carries in its SAN (O2G's FQDN, not its IP address), or have "
+                "it reissued with the name you use — never disable checks")
+    if error is None:  # no certificate verdict: the handshake itself failed
+        return (f"TLS handshake failed ({exc.__class__.__name__ if exc else 'SSLError'})",
+                "check the host and port: the server there did not complete a TLS 1.2+ handshake — never disable "
+                "checks")
+    return f"TLS check failed: {error.verify_message}", tls_hint(ca_bundle)
+
+
 def tls_hint(ca_bundle: str | None) -> str:
+    """What to do when the server's certificate chain does not lead to a CA we trust."""
     if ca_bundle:
-        return f"the server's certificate is not signed by the CA in {ca_bundle}, or does not name this host"
+        return (f"the server's certificate chain does not lead to a CA in {ca_bundle}: get the PEM of the CA that "
+                "issued it (and any intermediate) — never disable checks")
     return "give the CA bundle that signed the gateway's certificate (O2G_CA_BUNDLE) — never disable checks"
 
 
@@ -95,8 +142,8 @@ class Transport:
         try:
             return self.http.request(method, url, verify=self.verify, timeout=self.timeout, **kwargs)
         except requests.exceptions.SSLError as exc:
-            raise O2GConnectionError(url, f"TLS check failed ({exc.__class__.__name__})",
-                                     tls_hint(self.ca_bundle)) from None
+            reason, hint = tls_failure(self.ca_bundle, exc)
+            raise O2GConnectionError(url, reason, hint) from None
         except requests.exceptions.ConnectionError as exc:
             reason, hint = connection_failure(url, exc)
             raise O2GConnectionError(url, reason, hint) from None
