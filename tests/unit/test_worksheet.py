@@ -41,6 +41,10 @@ def test_netmask_forms():
     (dict(private_ip="192.0.2.300"), "private_ip: '192.0.2.300' is not an IP address"),
     (dict(gateway="10.0.0.1"), "gateway: 10.0.0.1 is not in O2G's subnet 192.0.2.0/24"),
     (dict(netmask="255.0.255.0"), "netmask: '255.0.255.0' is not a netmask"),
+    (dict(dns_servers="192.0.2.53"), "dns_servers: '192.0.2.53' is one string: give a list"),
+    (dict(flows=[("crm.bluewave.example", "o2g.bluewave.example", 443)]),
+     "flows: flows[0] is a tuple, not a Flow: write Flow(source, destination, port, purpose=…)"),
+    (dict(oxe_nodes=[{"node": "1", "address": "192.0.2.10"}]), "oxe_nodes: oxe_nodes[0] is a dict, not a OxeNode"),
     (dict(ntp_servers=[]), "ntp_servers: no NTP server"),
     (dict(dns_servers=["dns.bluewave.example"]), "dns_servers: 'dns.bluewave.example' is not an IP address"),
     (dict(ha_addresses=["192.0.2.21"]), "ha_addresses: HA without a second address"),
@@ -86,12 +90,34 @@ def test_warnings_are_not_errors():
     sheet.certificate_ca = "self-signed"
     sheet.licences.append("ANALYTICS")
     sheet.flows = [f for f in sheet.flows if f.destination == "o2g.bluewave.example"]
+    sheet.netmask = "/24"
     warned = messages(sheet, "warning")
     assert messages(sheet) == []
     assert any(w.startswith("public_ip: 10.1.2.3 is a private") for w in warned)
     assert any(w.startswith("certificate_ca: a self-signed") for w in warned)
     assert any(w.startswith("licences: ANALYTICS: no service") for w in warned)
     assert any(w.startswith("flows: no O2G → OXE flow") for w in warned)
+    assert "netmask: '/24' is a prefix length: a netmask is written dotted, 255.255.255.0" in warned
+
+
+def test_a_guessed_port_to_the_oxe_or_the_licence_server_is_a_warning():
+    sheet = good()
+    sheet.flows[1].port, sheet.flows[3].port = 443, 27000
+    warned = messages(sheet, "warning")
+    assert messages(sheet) == []
+    assert sum("ports are not public" in w for w in warned) == 2, warned
+
+
+def test_values_of_the_wrong_kind_never_crash_validate_or_checklist():
+    sheet = good()
+    sheet.flows = [tuple(sheet.flows[0].__dict__.values()), *sheet.flows[1:]]
+    sheet.oxe_nodes = [("1", "192.0.2.10")]
+    sheet.user_logins = "oxe2001"
+    found = messages(sheet)
+    assert any("flows[0] is a tuple" in m for m in found) and any("oxe_nodes[0] is a tuple" in m for m in found)
+    assert any(m.startswith("user_logins: 'oxe2001' is one string") for m in found)
+    text = repr(sheet.checklist())
+    assert "flows[0] is a tuple" in text and "users: oxe2001 |" in text
 
 
 def test_a_public_name_must_be_in_the_san():
@@ -112,6 +138,9 @@ def test_checklist_says_who_prepares_what_and_lists_open_problems():
     assert "Still to settle" not in text
     assert "| customer's PKI / security team |" in text and "figures not public" in text
     assert "o2g.bluewave.example → 192.0.2.20" in text and "(port: ALE guide)" in text
+    assert "administrator: admin; users: oxe2001, " in text and "admin admin" not in text
+    assert "needed: TELEPHONY_ADVANCED (for telephony, routing, eventsummary)" in text
+    assert "ordered: TELEPHONY_ADVANCED, CONTACTCENTER_AGENT, CONTACTCENTER_SERVICE" in text
     assert listing._repr_markdown_() == text and "<table" in listing.html()
     broken = good()
     broken.ntp_servers = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 __all__ = ["Worksheet", "OxeNode", "Flow", "Problem", "Checklist", "SERVICES", "LICENCE_ALIASES"]
@@ -49,6 +49,8 @@ LICENCE_MODES = {"CAPEX": "CAPEX", "FLEXLM": "CAPEX", "OPEX": "OPEX", "LMS": "OP
 CONFIGURATIONS = ("FULL_SERVICES", "PBX_MANAGEMENT")
 PRIVATE_NETS = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_LIST_FIELDS = ("dns_servers", "ntp_servers", "oxe_nodes", "ha_addresses", "certificate_san", "services", "licences",
+                "user_logins", "flows")
 
 
 @dataclass
@@ -214,8 +216,44 @@ class Worksheet:
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> list[Problem]:
-        """Every problem found: errors to fix before the install, warnings to look at."""
+        """Every problem found: errors to fix before the install, warnings to look at.
+
+        Values of the wrong kind (a tuple instead of a ``Flow``, one string instead of a list) are problems
+        too, reported as such; the rest of the worksheet is still checked.
+        """
         problems: list[Problem] = []
+        self._shaped(problems)._check(problems)
+        return problems
+
+    def _shaped(self, problems: list[Problem]) -> Worksheet:
+        """A copy whose list fields are lists of the right kind; what does not fit is reported and left out."""
+        cleaned: dict[str, Any] = {}
+        for name in _LIST_FIELDS:
+            value = getattr(self, name)
+            if value is None:
+                cleaned[name] = []
+            elif isinstance(value, str):
+                problems.append(Problem(name, f"{value!r} is one string: give a list, e.g. [{value!r}]"))
+                cleaned[name] = [value]
+            elif not isinstance(value, (list, tuple, set)):
+                problems.append(Problem(name, f"a {type(value).__name__} where a list is expected"))
+                cleaned[name] = []
+            else:
+                cleaned[name] = list(value)
+        for name, kind, example in (("oxe_nodes", OxeNode, "OxeNode(node, address, secondary=…, name=…)"),
+                                    ("flows", Flow, "Flow(source, destination, port, purpose=…)")):
+            keep = []
+            for index, item in enumerate(cleaned[name]):
+                if isinstance(item, kind):
+                    keep.append(item)
+                else:
+                    problems.append(Problem(name, f"{name}[{index}] is a {type(item).__name__}, not a "
+                                            f"{kind.__name__}: write {example}"))
+            cleaned[name] = keep
+        return replace(self, **cleaned)
+
+    def _check(self, problems: list[Problem]) -> None:
+        """The checks of ``validate()``, on a worksheet whose fields have the right kinds."""
 
         def error(where: str, message: str) -> None:
             problems.append(Problem(where, message, "error"))
@@ -255,7 +293,10 @@ class Worksheet:
         if not self.netmask:
             error("netmask", "missing")
         elif prefix is None:
-            error("netmask", f"{self.netmask!r} is not a netmask (e.g. 255.255.255.0 or /24)")
+            error("netmask", f"{self.netmask!r} is not a netmask (e.g. 255.255.255.0)")
+        elif str(self.netmask).strip().count(".") != 3:
+            dotted = ipaddress.IPv4Network(f"0.0.0.0/{prefix}").netmask
+            warning("netmask", f"{self.netmask!r} is a prefix length: a netmask is written dotted, {dotted}")
         gateway = address("gateway", self.gateway)
         if ip is not None and gateway is not None and prefix is not None:
             network = ipaddress.ip_network(f"{ip}/{prefix}", strict=False)
@@ -303,8 +344,8 @@ class Worksheet:
         if self.ha:
             pair = [a for a in self.ha_addresses if a]
             if len(pair) < 2:
-                error("ha_addresses", "HA without a second address: give each O2G node's own address "
-                      "(the shared address is private_ip)")
+                error("ha_addresses", "HA without a second address: ha_addresses holds each O2G node's own "
+                      "address (two nodes, two addresses); private_ip holds the address the pair shares")
             for member in pair:
                 if address("ha_addresses", member) is not None and ip is not None and _ip(member) == ip:
                     error("ha_addresses", f"{member} is the shared address; each node needs its own")
@@ -371,7 +412,12 @@ class Worksheet:
         if self.oxe_nodes and not any(str(f.destination).lower() in oxe_addresses for f in self.flows):
             warning("flows", "no O2G → OXE flow (CTI/CSTA and CMIS links; SSH for a secured OXE): the ports are in "
                     "ALE's installation guide")
-        return problems
+        private = oxe_addresses | ({str(self.licence_server).lower()} if self.licence_server else set())
+        for flow in self.flows:
+            if str(flow.destination).lower() in private and flow.port is not None:
+                warning("flows", f"{flow.source} → {flow.destination} on port {flow.port}: the O2G → OXE and "
+                        "licence-server ports are not public — write None (\"see ALE's firewall matrix\") unless "
+                        "this port comes from that matrix")
 
     def errors(self) -> list[Problem]:
         return [p for p in self.validate() if p.severity == "error"]
@@ -384,13 +430,15 @@ class Worksheet:
                 return ", ".join(str(v) for v in values) if values else "—"
             return str(values) if values not in (None, "") else "—"
 
+        problems = self.validate()
+        sheet = self._shaped([])            # what does not fit is already among the problems
         nodes = "; ".join(f"node {n.node}: {n.address}" + (f" (standby {n.secondary})" if n.secondary else "")
-                          for n in self.oxe_nodes)
+                          for n in sheet.oxe_nodes)
         flows = "; ".join(f"{f.source} → {f.destination} {f.protocol} {f.port or '(port: ALE guide)'}"
-                          + (f" ({f.purpose})" if f.purpose else "") for f in self.flows)
-        licences = ", ".join(f"{lic} (for {', '.join(s)})" for lic, s in self.needed_licences.items())
+                          + (f" ({f.purpose})" if f.purpose else "") for f in sheet.flows)
+        needed = ", ".join(f"{lic} (for {', '.join(s)})" for lic, s in sheet.needed_licences.items())
         rows = [
-            {"what": "A SUSE server or VM for O2G, sized as ALE's O2G installation guide says (figures not public)",
+            {"what": "A server or VM for O2G: OS and sizing as ALE's O2G installation guide says (figures not public)",
              "value": "HA pair: two" if self.ha else "one", "who": "customer's virtualisation / server team"},
             {"what": "O2G's LAN address, netmask, gateway",
              "value": f"{show(self.private_ip)} / {show(self.netmask)}, gateway {show(self.gateway)}",
@@ -404,26 +452,27 @@ class Worksheet:
                          "who": "customer's network team"})
         if self.ha:
             rows.append({"what": "The HA pair: each O2G node's own address (the shared one is above)",
-                         "value": show(self.ha_addresses), "who": "customer's network team"})
+                         "value": show(sheet.ha_addresses), "who": "customer's network team"})
         rows += [
-            {"what": "DNS servers O2G uses", "value": show(self.dns_servers), "who": "customer's network team"},
-            {"what": "NTP servers O2G uses (same time on O2G, OXE and clients)", "value": show(self.ntp_servers),
+            {"what": "DNS servers O2G uses", "value": show(sheet.dns_servers), "who": "customer's network team"},
+            {"what": "NTP servers O2G uses (same time on O2G, OXE and clients)", "value": show(sheet.ntp_servers),
              "who": "customer's network team"},
-            {"what": "O2G's certificate, with every name in its SAN; and the CA's certificate (PEM) for the "
-                     "applications", "value": f"CA: {show(self.certificate_ca)}; SAN: {show(self.certificate_san)}",
+            {"what": "O2G's certificate, with every name in its SAN; and the CA certificates of its chain "
+                     "(PEM: intermediate and root) for the applications",
+             "value": f"CA: {show(self.certificate_ca)}; SAN: {show(sheet.certificate_san)}",
              "who": "customer's PKI / security team"},
             {"what": "OXE node(s) O2G serves, reachable from O2G, configured for O2G (lesson 14)",
              "value": nodes or "—", "who": "customer's OXE administrator (with the ALE partner)"},
             {"what": f"Licences ({show(LICENCE_MODES.get(str(self.licence_mode).upper(), self.licence_mode))}), "
-                     "and the licence server O2G reaches", "value": f"{licences or '—'}; server "
-                                                                     f"{show(self.licence_server)}",
+                     "and the licence server O2G reaches",
+             "value": f"needed: {needed or '—'}; ordered: {show(sheet.licences)}; licence server "
+                      f"{show(self.licence_server)}",
              "who": "ALE business partner (order); customer (licence server)"},
             {"what": "Accounts: the O2G administrator, and the users the integration acts for",
-             "value": f"admin {show(self.admin_login)}; users {show(self.user_logins)}",
+             "value": f"administrator: {show(self.admin_login)}; users: {show(sheet.user_logins)}",
              "who": "customer's O2G / OXE administrator"},
             {"what": "Firewall flows opened", "value": flows or "—", "who": "customer's security team"},
         ]
-        problems = self.validate()
         title = f"# O2G installation checklist — {self.customer or 'customer site'}\n"
         lines = [title]
         if problems:
