@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import ssl
 import subprocess
 import sys
 
 import pytest
 
-from o2gmentor.course.preflight import CAUSES, FAIL, OK, SKIP, WARN, preflight, split_host
-from o2gmentor.course.standins import CASES, FQDN, closed_port, customer_case, start_standin
+from o2gmentor.course.preflight import CAUSES, FAIL, OK, SKIP, WARN, preflight, read_pem, split_host
+from o2gmentor.course.standins import CASES, CUSTOMER_FILES, FQDN, closed_port, customer_case, start_standin
 
 STEPS = ["dns", "tcp", "tls", "certificate", "discovery", "login"]
 
@@ -60,6 +62,7 @@ def test_expired_certificate_says_how_long_ago_and_the_date():
     assert result.cause == "expired" and result.fix == bad.not_after
     cert = result.step("certificate")
     assert cert.detail.startswith(f"expired 12 days ago (notAfter {bad.not_after})")
+    assert cert.data["days_left"] == -12  # the same count as the detail
     assert "issue a new certificate" in cert.advice and "NTP" in cert.advice
     assert result.step("tls").status == OK  # the chain itself is trusted
     assert [s.name for s in result.failures] == ["certificate"]
@@ -136,8 +139,6 @@ def test_the_wrong_ca_bundle_for_the_simulator_is_untrusted(fresh_sim):
 
 
 def test_expiring_soon_is_a_warning_not_a_failure(monkeypatch):
-    import datetime as dt
-
     from o2gmentor.course import preflight as module
 
     with start_standin("healthy") as good:
@@ -158,18 +159,63 @@ def test_html_and_text_views_fit_one_screen():
     assert "❌" in markup and "⏭" in markup and "expired 12 days ago" in markup
 
 
+def test_not_yet_valid_names_the_start_date():
+    with start_standin("not-yet-valid") as bad:
+        result = preflight(bad.host, ca_bundle=bad.ca_bundle)
+    assert result.cause == "not-yet-valid" and result.fix == bad.not_before > dt.date.today().isoformat()
+    assert result.step("certificate").detail.startswith(f"not valid before {bad.not_before}")
+    assert "clocks (NTP)" in result.step("certificate").advice
+
+
+def test_a_missing_intermediate_is_untrusted_and_the_bundle_holds_the_root():
+    with start_standin("healthy", intermediate=True) as chained:
+        result = preflight(chained.host, ca_bundle=chained.ca_bundle)
+        tls = result.step("tls")
+        assert result.cause == "untrusted" and "Bluewave Issuing CA" in tls.detail
+        assert "the bundle holds 'Bluewave Root CA (stand-in)'" in tls.detail and "intermediate" in tls.advice
+        both = chained.files / "both.pem"
+        both.write_text((chained.files / "bluewave-issuing-ca.pem").read_text()
+                        + (chained.files / "bluewave-root-ca.pem").read_text())
+        assert preflight(chained.host, ca_bundle=str(both)).ok
+        assert preflight(chained.host, ca_bundle=chained.issuer_ca).ok
+        rows = read_pem(both)
+    assert [(r["subject"], r["issuer"], r["self-signed"]) for r in rows] == [
+        ("Bluewave Issuing CA (stand-in)", "Bluewave Root CA (stand-in)", False),
+        ("Bluewave Root CA (stand-in)", "Bluewave Root CA (stand-in)", True)]
+
+
+@pytest.mark.skipif(bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_PARTIAL_CHAIN),
+                    reason="this Python trusts a chain that ends at an intermediate CA")
+def test_an_intermediate_without_its_root_names_the_root_to_add():
+    with start_standin("healthy", intermediate=True) as chained:
+        result = preflight(chained.host, ca_bundle=str(chained.files / "bluewave-issuing-ca.pem"))
+    assert result.cause == "untrusted" and result.fix == "Bluewave Root CA (stand-in)"
+    assert "add the PEM certificate of the root CA 'Bluewave Root CA (stand-in)'" in result.step("tls").advice
+
+
+def test_read_pem_of_something_else_is_empty(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a certificate")
+    assert read_pem(tmp_path / "notes.txt") == [] and read_pem(tmp_path / "missing.pem") == []
+
+
 def test_every_cause_is_in_the_vocabulary():
-    for fault in ("untrusted", "expired", "name-mismatch", "fqdn-unresolvable", "refused"):
+    for fault in ("untrusted", "expired", "not-yet-valid", "name-mismatch", "fqdn-unresolvable", "refused"):
         with start_standin(fault) as bad:
             result = preflight(bad.host, ca_bundle=bad.ca_bundle)
         assert result.cause == fault and fault in CAUSES
         assert result.fix == bad.fix
 
 
-def test_customer_cases_are_tls_faults():
-    assert set(CASES.values()) <= {"expired", "name-mismatch", "untrusted"}
-    with customer_case(2) as case:
-        assert case.fault == "name-mismatch" and case.fix == FQDN
+def test_customer_cases_hide_a_second_fault_behind_a_missing_intermediate():
+    assert {fault for fault, _ in CASES.values()} == {"not-yet-valid", "fqdn-unresolvable", "name-mismatch"}
+    for number, (fault, fqdn) in CASES.items():
+        with customer_case(number) as case:
+            assert case.fault == fault and case.intermediate and case.fqdn == fqdn
+            assert sorted(p.name for p in case.files.iterdir()) == sorted(CUSTOMER_FILES)
+            assert preflight(case.host, ca_bundle=case.ca_bundle).cause == "untrusted"
+            assert preflight(case.host, ca_bundle=case.issuer_ca).cause == fault
+    with customer_case(3) as case:
+        assert case.fix == FQDN
     with pytest.raises(ValueError):
         customer_case(99)
     with pytest.raises(ValueError):

@@ -28,7 +28,8 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-__all__ = ["preflight", "PreflightResult", "Step", "split_host", "CAUSES", "OK", "FAIL", "WARN", "SKIP"]
+__all__ = ["preflight", "PreflightResult", "Step", "split_host", "read_pem", "CAUSES", "OK", "FAIL", "WARN",
+           "SKIP"]
 
 TIMEOUT = 3.0          # seconds, for each network step: a preflight answers quickly or says why not
 WARN_DAYS = 30         # a certificate expiring sooner than this is a warning
@@ -233,6 +234,29 @@ def _common_name(name: x509.Name) -> str:
     return str(values[0].value) if values else name.rfc4514_string()
 
 
+def read_pem(path: Any) -> list[dict[str, Any]]:
+    """What a PEM file holds: each certificate's subject, issuer, whether it is a CA (and self-signed: a root).
+
+    A CA bundle is one or more PEM certificates one after the other; this is how to see which CAs it trusts.
+    An unreadable file gives an empty list.
+    """
+    try:
+        with open(path, "rb") as source:
+            certificates = x509.load_pem_x509_certificates(source.read())
+    except (OSError, ValueError, TypeError):
+        return []
+    rows = []
+    for cert in certificates:
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        rows.append({"subject": _common_name(cert.subject), "issuer": _common_name(cert.issuer), "ca": is_ca,
+                     "self-signed": cert.issuer == cert.subject,
+                     "not_after": cert.not_valid_after_utc.date().isoformat()})
+    return rows
+
+
 def _fetch_unverified(name: str, address: str, port: int) -> x509.Certificate | None:
     """The server's certificate, read WITHOUT trusting it — for diagnosis only.
 
@@ -392,16 +416,28 @@ class _Run:
     def untrusted(self, failure: ssl.SSLCertVerificationError) -> None:
         cert = self.cert
         issuer = _common_name(cert.issuer) if cert else "?"
+        never = "never verify=False: it would send passwords to whoever answers"
+        rows = read_pem(self.ca_bundle) if self.ca_bundle else []
+        held = [row["subject"] for row in rows]
+        above = next((row["issuer"] for row in rows if row["subject"] == issuer and not row["self-signed"]), None)
+        fix = issuer
         if cert is not None and cert.issuer == cert.subject:
             detail = f"the certificate is self-signed ('{issuer}'): {self.trust} does not trust it"
             advice = ("have the customer's CA issue O2G's certificate (or, for a lab, add this certificate's PEM "
-                      "to your CA bundle) — never verify=False: it would send passwords to whoever answers")
+                      f"to your CA bundle) — {never}")
+        elif above is not None and above not in held:
+            # the bundle holds the intermediate that issued the certificate, but not the root above it
+            detail = (f"issued by '{issuer}', which {self.trust} holds, but not the CA that issued '{issuer}': "
+                      f"'{above}' ({failure.verify_message})")
+            advice = f"add the PEM certificate of the root CA '{above}' to the bundle, next to '{issuer}' — {never}"
+            fix = above
         else:
-            detail = f"issued by '{issuer}', a CA that {self.trust} does not hold ({failure.verify_message})"
-            advice = (f"get the PEM certificate of the CA '{issuer}' (and any intermediate) from the customer and "
-                      "give it as the CA bundle (--ca-bundle / O2G_CA_BUNDLE) — never verify=False: it would send "
-                      "passwords to whoever answers")
-        self.add("tls", "TLS trust", FAIL, detail, advice, "untrusted", fix=issuer, issuer=issuer)
+            holds = f"; the bundle holds {', '.join(repr(h) for h in held)}" if held else ""
+            detail = f"issued by '{issuer}', a CA that {self.trust} does not hold ({failure.verify_message}{holds})"
+            advice = (f"get the PEM certificate of the CA '{issuer}' from the customer — and, if it is an "
+                      "intermediate CA, the root CA above it — and give them, one after the other in one file, as "
+                      f"the CA bundle (--ca-bundle / O2G_CA_BUNDLE) — {never}")
+        self.add("tls", "TLS trust", FAIL, detail, advice, "untrusted", fix=fix, issuer=issuer)
 
     def certificate(self, *, refused: ssl.SSLCertVerificationError | None = None,
                     diagnosed: bool = False) -> bool:
@@ -413,7 +449,8 @@ class _Run:
         not_after = cert.not_valid_after_utc
         not_before = cert.not_valid_before_utc
         now = dt.datetime.now(dt.timezone.utc)
-        days = (not_after - now).days
+        # whole days left; once expired, minus the whole days since (so "expired 12 days ago" is days_left -12)
+        days = (not_after - now).days if now <= not_after else -(now - not_after).days
         data: dict[str, Any] = {"names": names, "not_after": not_after.date().isoformat(), "days_left": days,
                                 "issuer": _common_name(cert.issuer)}
         read = " (read without trust, for diagnosis only)" if diagnosed else ""
@@ -425,7 +462,7 @@ class _Run:
             return False
         problems: list[tuple[str, str, str, str]] = []  # (cause, detail, advice, fix)
         if now > not_after:
-            ago = (now - not_after).days
+            ago = -days
             problems.append(("expired", f"expired {ago} day{'s' * (ago != 1)} ago (notAfter {data['not_after']})",
                              "have the customer's CA issue a new certificate and install it on the O2G (ALE's "
                              "installation guide gives the procedure); if the date looks wrong, check the clocks "

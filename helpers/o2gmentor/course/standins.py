@@ -6,9 +6,12 @@ certificate made for the purpose by a stand-in CA (``cryptography``)::
     >>> with start_standin("expired") as bad:
     ...     preflight(bad.host, ca_bundle=bad.ca_bundle)     # ❌ Certificate: expired 12 days ago …
 
-Faults: ``healthy``, ``expired``, ``untrusted`` (signed by a CA you were not given), ``name-mismatch`` (the
-certificate names ``o2g.bluewave.example`` only), ``fqdn-unresolvable`` (O2G's URLs name a host that does
-not resolve), ``refused`` (a port where nothing listens). Nothing here leaves the machine.
+Faults: ``healthy``, ``expired``, ``not-yet-valid`` (its start date is next week), ``untrusted`` (signed by a
+CA you were not given), ``name-mismatch`` (the certificate names ``o2g.bluewave.example`` only),
+``fqdn-unresolvable`` (O2G's URLs name a host that does not resolve), ``refused`` (a port where nothing
+listens). With ``intermediate=True`` the certificate is issued by an intermediate CA under a root CA, the
+server sends only its own certificate, and the CA file you were given holds the root only (exercise 11-2).
+Nothing here leaves the machine.
 """
 
 from __future__ import annotations
@@ -31,16 +34,26 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["StandIn", "start_standin", "closed_port", "customer_case", "FAULTS", "CASES"]
+__all__ = ["StandIn", "start_standin", "closed_port", "customer_case", "without_suffix", "FAULTS", "CASES",
+           "CUSTOMER_FILES"]
 
-FAULTS = ("healthy", "expired", "untrusted", "name-mismatch", "fqdn-unresolvable", "refused")
+FAULTS = ("healthy", "expired", "not-yet-valid", "untrusted", "name-mismatch", "fqdn-unresolvable", "refused")
 FQDN = "o2g.bluewave.example"          # the name the stand-ins' certificates give O2G (.example never resolves)
-CA_NAME = "Bluewave Issuing CA (stand-in)"
-ROGUE_CA_NAME = "Bluewave Lab CA (stand-in)"
+#: The stand-in CAs' names all end in "(stand-in)", so nobody mistakes them for real ones; checks accept a
+#: name with or without that suffix.
+STANDIN_SUFFIX = " (stand-in)"
+CA_NAME = "Bluewave Issuing CA" + STANDIN_SUFFIX
+ROOT_CA_NAME = "Bluewave Root CA" + STANDIN_SUFFIX
+ROGUE_CA_NAME = "Bluewave Lab CA" + STANDIN_SUFFIX
 EXPIRED_DAYS_AGO = 12
+NOT_YET_VALID_IN_DAYS = 7
+#: The PEM files the customer's PKI team sent in exercise 11-2 (``StandIn.files``): file name → CA.
+CUSTOMER_FILES = {"bluewave-root-ca.pem": ROOT_CA_NAME, "bluewave-issuing-ca.pem": CA_NAME,
+                  "bluewave-lab-ca.pem": ROGUE_CA_NAME}
 
-#: Exercise 11-2's customer cases: case number → fault (the trainee must find it with preflight).
-CASES = {1: "expired", 2: "name-mismatch", 3: "untrusted"}
+#: Exercise 11-2's customer cases: case number → (fault left once the chain is trusted, O2G's FQDN). In every
+#: case the CA file the customer uses holds only the root CA, and the certificate comes from an intermediate.
+CASES = {1: ("not-yet-valid", FQDN), 2: ("fqdn-unresolvable", "o2g-lyon.bluewave.example"), 3: ("name-mismatch", FQDN)}
 
 
 def closed_port(host: str = "127.0.0.1") -> int:
@@ -55,18 +68,25 @@ def _name(common: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, common)])
 
 
-def _ca(common: str) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+def _ca(common: str, issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None = None
+        ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    """A CA: self-signed (a root), or issued by ``issuer`` (an intermediate CA)."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(_name(common)).issuer_name(_name(common))
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=400)).not_valid_after(now + dt.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+    signer_name, signer_key = (issuer[0].subject, issuer[1]) if issuer else (_name(common), key)
+    builder = (x509.CertificateBuilder().subject_name(_name(common)).issuer_name(signer_name)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - dt.timedelta(days=400)).not_valid_after(now + dt.timedelta(days=3650)))
+    if issuer:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer[1].public_key()), critical=False)
+    cert = (builder
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None if issuer is None else 0), critical=True)
             .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
                                          content_commitment=False, key_encipherment=False, data_encipherment=False,
                                          key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256()))
+            .sign(signer_key, hashes.SHA256()))
     return cert, key
 
 
@@ -165,15 +185,20 @@ class StandIn:
     ca_bundle: str
     names: list[str] = field(default_factory=list)
     issuer: str = ""
+    not_before: str = ""
     not_after: str = ""
-    issuer_ca: str = ""                 # the PEM of the CA that really signed the certificate (the fix for untrusted)
+    issuer_ca: str = ""                 # a PEM file that makes the chain trusted (the fix for untrusted)
+    fqdn: str = FQDN                    # the FQDN in O2G's URLs (discovery)
+    intermediate: bool = False          # issued by an intermediate CA the CA file does not hold
+    files: Path | None = None           # exercise 11-2: the PEM files the customer's PKI team sent
     folder: Path | None = field(default=None, repr=False)
     _server: _Server | None = field(default=None, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
-        return f"StandIn(host={self.host!r}, ca_bundle={self.ca_bundle!r}, {state})"
+        files = f", files={str(self.files)!r}" if self.files else ""
+        return f"StandIn(host={self.host!r}, ca_bundle={self.ca_bundle!r}{files}, {state})"
 
     @property
     def running(self) -> bool:
@@ -181,10 +206,10 @@ class StandIn:
 
     @property
     def fix(self) -> str:
-        """The value that fixes the fault: the name to use, the CA to obtain, the expiry date, the port."""
-        return {"expired": self.not_after, "name-mismatch": self.names[0] if self.names else "",
-                "untrusted": self.issuer, "refused": self.host.rsplit(":", 1)[1],
-                "fqdn-unresolvable": FQDN}.get(self.fault, "")
+        """The value that fixes the fault: the name to use, the CA to obtain, a date, the port."""
+        return {"expired": self.not_after, "not-yet-valid": self.not_before,
+                "name-mismatch": self.names[0] if self.names else "", "untrusted": self.issuer,
+                "refused": self.host.rsplit(":", 1)[1], "fqdn-unresolvable": self.fqdn}.get(self.fault, "")
 
     def stop(self) -> None:
         """Stop the server and delete its certificates."""
@@ -203,17 +228,20 @@ class StandIn:
         self.stop()
 
 
-def start_standin(fault: str = "healthy", *, fqdn: str = FQDN) -> StandIn:
+def start_standin(fault: str = "healthy", *, fqdn: str = FQDN, intermediate: bool = False) -> StandIn:
     """Start a stand-in O2G on 127.0.0.1 (a free port) with the given ``fault``; ``stop()`` it after use.
 
     ``ca_bundle`` is the CA file a trainee would have been given: for ``untrusted`` it is not the CA that
-    signed the server's certificate.
+    signed the server's certificate; with ``intermediate`` it holds the root CA only, while the certificate
+    comes from an intermediate CA under it (``files`` then holds the PEMs the customer could send).
     """
     if fault not in FAULTS:
         raise ValueError(f"unknown fault {fault!r}; one of {', '.join(FAULTS)}")
     folder = Path(tempfile.mkdtemp(prefix="o2gmentor-standin-"))
-    ca, ca_key = _ca(CA_NAME)
-    (folder / "ca.pem").write_bytes(_pem(ca))
+    root = _ca(ROOT_CA_NAME) if intermediate else None
+    ca, ca_key = _ca(CA_NAME, root)
+    trusted = root[0] if root else ca                 # what the CA file you were given holds
+    (folder / "ca.pem").write_bytes(_pem(trusted))
     if fault == "refused":
         return StandIn(fault, f"127.0.0.1:{closed_port()}", str(folder / "ca.pem"), folder=folder)
     now = dt.datetime.now(dt.timezone.utc)
@@ -223,12 +251,23 @@ def start_standin(fault: str = "healthy", *, fqdn: str = FQDN) -> StandIn:
     if fault == "expired":
         not_before = now - dt.timedelta(days=400)
         not_after = now - dt.timedelta(days=EXPIRED_DAYS_AGO, hours=1)
+    elif fault == "not-yet-valid":
+        not_before = now + dt.timedelta(days=NOT_YET_VALID_IN_DAYS, hours=1)
+        not_after = not_before + dt.timedelta(days=397)
     elif fault == "name-mismatch":
         names = [fqdn]
     elif fault == "untrusted":
         signer, signer_key = _ca(ROGUE_CA_NAME)
     leaf, leaf_key = _leaf(names, signer, signer_key, not_before=not_before, not_after=not_after)
-    (folder / "issuer-ca.pem").write_bytes(_pem(signer))
+    # the fix for an untrusted chain: the CA that signed it, and the root above it when it is an intermediate
+    (folder / "issuer-ca.pem").write_bytes(_pem(signer) + (_pem(root[0]) if root and signer is ca else b""))
+    files = None
+    if intermediate:
+        files = folder / "from-the-pki-team"
+        files.mkdir()
+        lab, _ = _ca(ROGUE_CA_NAME)
+        for name, cert in zip(CUSTOMER_FILES, (root[0], ca, lab), strict=True):
+            (files / name).write_bytes(_pem(cert))
     (folder / "server.pem").write_bytes(_pem(leaf))
     (folder / "server-key.pem").write_bytes(_key_pem(leaf_key))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -240,12 +279,26 @@ def start_standin(fault: str = "healthy", *, fqdn: str = FQDN) -> StandIn:
     thread.start()
     return StandIn(fault, f"127.0.0.1:{server.server_address[1]}", str(folder / "ca.pem"), names=names,
                    issuer=str(signer.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value),
-                   not_after=not_after.date().isoformat(), issuer_ca=str(folder / "issuer-ca.pem"),
+                   not_before=not_before.date().isoformat(), not_after=not_after.date().isoformat(),
+                   issuer_ca=str(folder / "issuer-ca.pem"), fqdn=fqdn, intermediate=intermediate, files=files,
                    folder=folder, _server=server, _thread=thread)
 
 
 def customer_case(number: int) -> StandIn:
-    """Exercise 11-2: the customer's O2G as the trainee's laptop sees it (the fault is for preflight to find)."""
+    """Exercise 11-2: the customer's O2G as the trainee's laptop sees it.
+
+    The CA file the customer uses (``ca_bundle``) holds only their root CA, while O2G's certificate comes from
+    their intermediate CA: the chain is untrusted. Once a bundle with both is used, a second fault shows
+    (``fault``): the certificate's start date, O2G's own FQDN, or the name used. ``files`` holds the PEMs
+    the customer's PKI team sent (root, intermediate, and an old lab CA).
+    """
     if number not in CASES:
         raise ValueError(f"case must be one of {sorted(CASES)}")
-    return start_standin(CASES[number])
+    fault, fqdn = CASES[number]
+    return start_standin(fault, fqdn=fqdn, intermediate=True)
+
+
+def without_suffix(name: str) -> str:
+    """A stand-in CA's name without its " (stand-in)" suffix: the checks accept either."""
+    text = str(name).strip()
+    return text[: -len(STANDIN_SUFFIX)].rstrip() if text.lower().endswith(STANDIN_SUFFIX) else text
