@@ -122,6 +122,13 @@ class SimControl:
         """Make a licence expire in ``days`` (negative: expired already); O2G warns its administrators."""
         return self._call("POST", "/faults/licence", {"name": name, "days": days})
 
+    def restore_licences(self, names: list[str] | None = None) -> list[str]:
+        """Put licences (all when ``names`` is None) back to the scenario's expiry dates; returns their names.
+
+        A lesson that shortens a licence calls it first, so a run that stopped before its clean-up leaves no trace.
+        """
+        return self._call("POST", "/faults/licence-restore", {"names": names})["restored"]
+
     def expire_sessions(self, login: str | None = None) -> int:
         """End the sessions of ``login`` (all sessions if None) now, as an expiry would."""
         return self._call("POST", "/faults/expire-sessions", {"login": login})["closed"]

@@ -185,6 +185,16 @@ def routes(state: SimState) -> list[web.RouteDef]:
         lic = state.pbx.system.expire_licence(name, float(days), state.pbx.clock.now())
         return web.json_response({"name": lic.name, "expiration": lic.expiration})
 
+    async def licence_restore(request: web.Request) -> web.Response:
+        """The licences (all, or ``names``) go back to the scenario's dates: a clean start after a lesson's faults."""
+        authorised(request)
+        body = await json_body(request, required=False)
+        names = string_list(body.get("names"), "names")
+        unknown = [name for name in names or [] if name not in state.pbx.system.licences]
+        if unknown:
+            raise not_found(f"no licence {', '.join(unknown)}; the site has {', '.join(state.pbx.system.licences)}")
+        return web.json_response({"restored": state.pbx.system.restore_licences(names)})
+
     async def expire_sessions(request: web.Request) -> web.Response:
         authorised(request)
         body = await json_body(request, required=False)
@@ -307,6 +317,7 @@ def routes(state: SimState) -> list[web.RouteDef]:
         web.post(S + "/faults/cti-link", cti_link),
         web.post(S + "/faults/pbx-link", pbx_link),
         web.post(S + "/faults/licence", licence),
+        web.post(S + "/faults/licence-restore", licence_restore),
         web.post(S + "/faults/expire-sessions", expire_sessions),
         web.post(S + "/faults/drop-channels", drop_channels),
         web.post(S + "/faults/unavailable", unavailable),

@@ -132,6 +132,17 @@ class SystemState:
                       nbDays=int(days))
         return lic
 
+    def restore_licences(self, names: list[str] | None = None) -> list[str]:
+        """Put licences (all when ``names`` is None) back to the scenario's expiry dates; returns their names.
+
+        A renewed licence file sends no event (none is documented); the ``OnLicenseExpiration`` warnings stop.
+        """
+        dates = {raw["name"]: raw["expiration"] for raw in self.scenario.get("licences", [])}
+        wanted = list(self.licences) if names is None else list(names)
+        for name in wanted:
+            self.licences[name].expiration = parse_licence_date(dates[name])
+        return wanted
+
     def switch_over(self, now: float) -> str:
         """The HA pair swaps roles: the twin link drops, the other server starts."""
         _, twin = self.server_names()
