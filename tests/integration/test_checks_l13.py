@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
+from o2gmentor.client import O2GError
 from o2gmentor.course import Course
 from o2gmentor.course.checks import FAILED, NOT_ATTEMPTED, PASSED, run_check
 from o2gmentor.course.config import Settings
-from o2gmentor.course.exercise_checks.l13 import MONTHS, expiring, expiry_date, restore_licences, site_today
+from o2gmentor.course.exercise_checks.l13 import MONTHS, expiring, expiry_date, site_today
 from o2gmentor.sim.control_client import SimControl
 
 
@@ -78,7 +80,19 @@ def whole_licences(status, within_days, today):
 
 
 def stub(status, within_days, today):
-    names = None  # TODO: your code  # noqa: F841 - what the generated exercise leaves
+    """What the generated exercise leaves: the TODO line, then the return line kept outside the solution."""
+    names = None  # TODO: your code
+    return names
+
+
+def forgets_return(status, within_days, today):
+    names = right(status, within_days, today)  # noqa: F841 - the mistake: no `return names`
+
+
+def code_below_return(status, within_days, today):
+    names = None
+    return names
+    names = right(status, within_days, today)  # noqa: F841 - never runs
 
 
 def test_13_1_passes_on_the_right_answer_with_the_prepared_licences(course):
@@ -103,6 +117,8 @@ def test_13_1_passes_on_a_real_o2g_without_the_control_api(real_course):
     (own_calendar, "instead of the `today`"),
     (whole_licences, "return the licences' names"),
     (lambda status, within_days, today: "ROXE_API_TEL_ADVANCED", "return a list of licence names"),
+    (forgets_return, "did you forget `return names`"),
+    (code_below_return, "code below a `return` never runs"),
 ])
 def test_13_1_points_at_the_mistake(course, mistake, hint):
     verdict = run_check(course, "13-1", mistake)
@@ -123,13 +139,29 @@ def test_licence_dates_and_the_restore_of_the_scenario(course, connect):
     admin = connect("admin")
     status = admin.system.status()
     assert expiring(status, 30, site_today(course)) == ["ROXE_API_TEL_ADVANCED", "ROXE_API_PHONESETPROG"]
-    assert restore_licences(course, ["ROXE_API_PHONESETPROG", "ROXE_API_TEL_ADVANCED", "NOT_A_LICENCE"]) == [
+    with pytest.raises(O2GError) as refused:
+        course.sim.restore_licences(["ROXE_API_PHONESETPROG", "NOT_A_LICENCE"])
+    assert refused.value.status == 404 and "NOT_A_LICENCE" in str(refused.value)
+    assert course.sim.restore_licences(["ROXE_API_PHONESETPROG", "ROXE_API_TEL_ADVANCED"]) == [
         "ROXE_API_PHONESETPROG", "ROXE_API_TEL_ADVANCED"]
     status = admin.system.status()
     assert {lic["expiration"] for lic in lics_of(status)} == {"31-dec-2030"}
     assert status["license"]["status"] == "NORMAL"
     assert connect("oxe1001").telephony.calls() == []
-    assert restore_licences(Course("real", "x", None, Settings())) == []
+
+
+def test_restoring_every_licence_is_idempotent_and_sends_no_event(course, connect):
+    """A lesson's clean start: all licences back to the scenario's dates, whatever an earlier run left."""
+    admin = connect("admin")
+    scenario_dates = {lic["name"]: lic["expiration"] for lic in lics_of(admin.system.status())}
+    course.sim.licence_expiring("ROXE_API_ANALYTICS", 60)
+    course.sim.advance(86400 * 3)
+    with admin.subscribe(["system"]) as events:
+        assert sorted(course.sim.restore_licences()) == sorted(scenario_dates)
+        assert sorted(course.sim.restore_licences()) == sorted(scenario_dates)
+        assert {lic["name"]: lic["expiration"] for lic in lics_of(admin.system.status())} == scenario_dates
+        with pytest.raises(TimeoutError):
+            events.wait_for("OnLicenseExpiration", timeout=0.3)
 
 
 def test_licences_expire_on_the_sites_clock_even_when_it_runs_ahead(fresh_sim, course, connect):
@@ -138,7 +170,7 @@ def test_licences_expire_on_the_sites_clock_even_when_it_runs_ahead(fresh_sim, c
     course.sim.licence_expiring("ROXE_API_TEL_ADVANCED", -0.01)  # expired 15 minutes ago, on the site's clock
     alice = connect("oxe1001")
     assert "routing" not in alice.services
-    assert restore_licences(course, ["ROXE_API_TEL_ADVANCED"]) == ["ROXE_API_TEL_ADVANCED"]
+    assert course.sim.restore_licences(["ROXE_API_TEL_ADVANCED"]) == ["ROXE_API_TEL_ADVANCED"]
     assert "routing" in connect("oxe1001").services
 
 
@@ -172,6 +204,45 @@ def first_down_event(stream, timeout):
         return None
 
 
+def marks_then_waits(stream, timeout):
+    """Also right: only events from now on."""
+    stream.mark()
+    try:
+        return int(stream.wait_for("OnCtiLinkDown", timeout=timeout)["nodeId"])
+    except TimeoutError:
+        return None
+
+
+def forgets_to_return_node(stream, timeout):
+    try:
+        node = int(stream.wait_for("OnCtiLinkDown", timeout=timeout)["nodeId"])  # noqa: F841 - the mistake
+    except TimeoutError:
+        pass
+
+
+def scans_old_events(stream, timeout):
+    """Any OnCtiLinkDown in the stream's history, waiting only when there is none yet."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event in list(stream.events):
+            if event.get("eventName") == "OnCtiLinkDown":
+                return int(event["nodeId"])
+        time.sleep(0.02)
+    return None
+
+
+def sleeps_then_scans(stream, timeout):
+    """The trainee's slow watcher: sleep the whole timeout, then look through everything received."""
+    time.sleep(timeout)
+    downs = [event for event in stream.events if event.get("eventName") == "OnCtiLinkDown"]
+    return int(downs[-1]["nodeId"]) if downs else None
+
+
+def never_waits(stream, timeout):
+    downs = [event for event in stream.events if event.get("eventName") == "OnCtiLinkDown"]
+    return int(downs[-1]["nodeId"]) if downs else None
+
+
 def cti_state(course: Course) -> str:
     admin = course.connect(admin=True)
     try:
@@ -180,10 +251,13 @@ def cti_state(course: Course) -> str:
         admin.close()
 
 
-def test_13_2_passes_and_leaves_the_link_up(course):
-    verdict = run_check(course, "13-2", watch, first_down)
+@pytest.mark.parametrize("waiter", [first_down, marks_then_waits])
+def test_13_2_passes_and_leaves_the_link_up(course, waiter):
+    started = time.monotonic()
+    verdict = run_check(course, "13-2", watch, waiter)
     assert verdict.status == PASSED, verdict
-    assert any("your watcher said node 1" in line for line in verdict.good), verdict
+    assert sum("your watcher said node 1" in line for line in verdict.good) == 2, verdict
+    assert time.monotonic() - started < 3
     assert cti_state(course) == "CONNECTED_MAIN"
     assert course.sim.status()["subscriptions"] == 0  # the check's stream was stopped
 
@@ -201,6 +275,10 @@ def test_13_2_on_a_real_o2g_judges_what_it_can(real_course):
     (lambda admin: admin.subscribe(["userManagement"]), first_down, "come in the `system`"),
     (lambda admin: admin.subscribe(["system"], start=False), first_down, "return a started stream"),
     (lambda admin: admin.system.status(), first_down, "return the stream"),
+    (lambda admin: admin.subscribe(["system"]) and None, first_down, "did you forget `return stream`"),
+    (watch, forgets_to_return_node, "did you forget `return node`"),
+    (watch, scans_old_events, "an event it had already reported"),
+    (watch, never_waits, "it must wait up to `timeout` seconds"),
 ])
 def test_13_2_points_at_the_mistake(course, watcher, waiter, hint):
     verdict = run_check(course, "13-2", watcher, waiter)
@@ -217,13 +295,32 @@ def test_13_2_a_user_session_is_refused_with_a_hint(course):
     assert verdict.status == FAILED and "administrator" in verdict.hint, verdict
 
 
+def test_13_2_a_watcher_that_sleeps_its_whole_timeout_fails(course, monkeypatch):
+    monkeypatch.setattr(Course, "patience", property(lambda self: 1.5))
+    verdict = run_check(course, "13-2", watch, sleeps_then_scans)
+    assert verdict.status == FAILED and "slept its whole timeout" in verdict.hint, verdict
+    assert cti_state(course) == "CONNECTED_MAIN"
+
+
+def watch_stub(admin):
+    """What the generated exercise leaves (the return line stays outside the solution block)."""
+    stream = None  # TODO: your code
+    return stream
+
+
+def wait_stub(stream, timeout):
+    node = None  # TODO: your code
+    return node
+
+
 def test_13_2_waits_while_not_attempted(course):
-    def watch_stub(admin):
-        stream = None  # TODO: your code
-        return stream
-
-    def wait_stub(stream, timeout):
-        node = None  # TODO: your code  # noqa: F841
-
     assert run_check(course, "13-2", None, None).status == NOT_ATTEMPTED
-    assert run_check(course, "13-2", watch_stub, wait_stub).status == NOT_ATTEMPTED
+    verdict = run_check(course, "13-2", watch_stub, wait_stub)
+    assert verdict.status == NOT_ATTEMPTED and "TODO" in verdict.hint, verdict
+    assert course.sim.status()["subscriptions"] == 0  # nothing was opened for a stub
+
+
+def test_13_2_names_the_function_still_to_write(course):
+    for watcher, waiter, todo in ((watch, wait_stub, "cti_down_node"), (watch_stub, first_down, "watch_system")):
+        verdict = run_check(course, "13-2", watcher, waiter)
+        assert verdict.status == NOT_ATTEMPTED and "TODO" in verdict.hint and f"`{todo}`" in verdict.hint, verdict

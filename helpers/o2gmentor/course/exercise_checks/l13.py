@@ -3,12 +3,20 @@
 Both checks judge what the trainee's functions *do*: 13-1 runs ``licences_expiring`` on statuses crafted to
 catch the classic mistakes (dates compared as text, licences without an expiry, the boundary day, expired
 licences, ``date.today()`` instead of the given day) and on the O2G's live status; 13-2 opens the trainee's
-``system`` subscription, and on the simulator takes a CTI link down and back up while it listens.
+``system`` subscription, and on the simulator takes a CTI link down twice while the watcher waits, timing its
+answer (a watcher that sleeps its whole timeout, or answers with an event it has already reported, fails).
+
+The exercises' functions keep their ``return`` line outside the solution block, so the generated stub is
+``names = None  # TODO: your code`` then ``return names``: ⏳ "not attempted" is kept for that untouched stub
+(:func:`_stub`); a function the trainee filled in that returns None gets "did you forget `return`?".
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -45,23 +53,29 @@ def site_today(course: Any) -> dt.date:
     return dt.date.today()
 
 
-def restore_licences(course: Any, names: Iterable[str] | None = None) -> list[str]:
-    """🧪 Put licences back to their expiry date in the simulator's scenario (all when ``names`` is None).
+def _stub(fn: Any, *args: Any) -> bool:
+    """True for a function still as the generated exercise left it: its body uses no name at all (it calls
+    nothing, reads no attribute, defines no inner function) and it returns None — ``x = None`` then ``return x``.
 
-    The control API moves a licence's expiry ``days`` from the simulated now; the scenario dates are read
-    from the scenario file and turned into that many days. Returns the names restored.
+    Anything the trainee writes to solve the exercise uses a name (``lic.get``, ``stream.wait_for``…).
     """
-    if course.sim is None:
-        return []
-    from o2gmentor.sim import scenario
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_names or any(isinstance(const, types.CodeType) for const in code.co_consts):
+        return False
+    try:
+        return fn(*args) is None
+    except Exception:  # noqa: BLE001 - a body that uses its arguments this way is the trainee's own
+        return False
 
-    sim_status = course.sim.status()
-    dates = {raw["name"]: raw["expiration"] for raw in scenario.load(sim_status["scenario"]).get("licences", [])}
-    wanted = list(dates) if names is None else [n for n in names if n in dates]
-    for name in wanted:
-        end = dt.datetime.combine(expiry_date(dates[name]), dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
-        course.sim.licence_expiring(name, (end.timestamp() - course.sim.status()["clock"]) / 86400)
-    return wanted
+
+def _still_todo(*functions: tuple[str, Any, tuple[Any, ...]]) -> None:
+    """⏳ when some of the exercise's functions are still their stubs (named when only some are)."""
+    todo = [name for name, fn, args in functions if _stub(fn, *args)]
+    if todo and len(todo) < len(functions):
+        raise NotAttempted(f"`{todo[0]}` is still the stub: fill in its line marked `# TODO: your code`, run the "
+                           "cell, then run this cell again")
+    if todo:
+        raise NotAttempted
 
 
 # ---------------------------------------------------------------------------------------------------- 13-1
@@ -83,7 +97,9 @@ def _as_text_answer(status: dict[str, Any], within_days: int, today: dt.date) ->
 
 def _names(answer: Any, where: str) -> set[str]:
     if answer is None:
-        raise NotAttempted
+        raise _Wrong(f"{where}: your function returned None — did you forget `return names` at its end? "
+                     "(keep it as the last line: a function without `return` returns None, and code below a "
+                     "`return` never runs)")
     if isinstance(answer, str | bytes | dict) or not isinstance(answer, Iterable):
         raise _Wrong(f"{where}: your function returned {answer!r}; return a list of licence names, "
                      "e.g. ['ROXE_API_TEL_ADVANCED']")
@@ -113,6 +129,7 @@ def check_licences_expiring(t: Trial, licences_expiring: Any) -> None:
     if not callable(licences_expiring):
         t.fail(f"pass your function itself, `licences_expiring`, not {type(licences_expiring).__name__}")
     day = PROBE_DAY
+    _still_todo(("licences_expiring", licences_expiring, (_status(), 30, day)))
     try:
         # 1. dates across a month and a year end: text comparison gets them wrong both ways
         across = _status({"name": "A_IN_8_DAYS", "expiration": "28-dec-2030"},
@@ -175,8 +192,79 @@ def check_licences_expiring(t: Trial, licences_expiring: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- 13-2
+FAULT_AFTER = 0.3  # seconds into the watcher's wait when the check takes a link down
+
+
 def _packages(stream: Any) -> set[str]:
     return {name for selector in getattr(stream, "selectors", []) or [] for name in selector.get("names", [])}
+
+
+def _while_waiting(t: Trial, cti_down_node: Callable[..., Any], stream: Any, node: str,
+                   timeout: float) -> tuple[Any, float]:
+    """🧪 Run the watcher while the CTI link to ``node`` goes down ``FAULT_AFTER`` s into its wait, then put the
+    link back. Returns its answer and when it came, in seconds after the link went down (negative: before)."""
+    from o2gmentor.sim.control_client import SimControl
+
+    control = SimControl(t.course.sim.info)  # its own connection: the fault is pulled from another thread
+    fired: dict[str, Any] = {}
+
+    def pull() -> None:
+        fired["at"] = time.monotonic()
+        try:
+            control.cti_link(False, node)
+        except Exception as exc:  # noqa: BLE001 - reported once the watcher returns
+            fired["error"] = exc
+
+    fault = threading.Timer(FAULT_AFTER, pull)
+    fault.start()
+    try:
+        got = cti_down_node(stream, timeout)
+        returned = time.monotonic()
+    finally:
+        fault.join()
+        t.course.sim.cti_link(True, node)
+    if "error" in fired:
+        raise fired["error"]
+    return got, returned - fired["at"]
+
+
+def _judge_down(t: Trial, got: Any, node: str, lag: float, timeout: float, earlier: str | None) -> None:
+    """One fault: ``got`` must be int(node), returned soon after the link went down (``lag`` seconds)."""
+    if isinstance(got, dict):
+        t.fail("cti_down_node returned the whole event: return its node, as a number (int(event['nodeId']))")
+    if got is None:
+        if lag < 0:
+            t.fail(f"your cti_down_node returned None at once, before the CTI link to node {node} went down "
+                   f"{FAULT_AFTER:g} s into its wait: it must wait up to `timeout` seconds for the event — "
+                   "stream.wait_for('OnCtiLinkDown', timeout=timeout)")
+        if lag < timeout / 2:
+            t.fail(f"the CTI link to node {node} went down and your cti_down_node returned None {lag:.1f} s later: "
+                   "did you forget `return node` at its end? (keep it as the last line: a function without `return` "
+                   "returns None, and code below a `return` never runs)")
+        t.fail(f"the CTI link to node {node} went down {FAULT_AFTER:g} s into the wait, and your cti_down_node "
+               f"returned None after its whole timeout: it did not see the event. Wait for it by name, "
+               "stream.wait_for('OnCtiLinkDown', timeout=timeout), on the stream you are given")
+    if lag < 0:
+        t.fail(f"your cti_down_node returned {got!r} {-lag:.1f} s before the CTI link to node {node} went down: "
+               f"it answered with an event it had already reported{' (node ' + earlier + ')' if earlier else ''}"
+               " — stream.events keeps every event since the subscription. Wait for a new one: "
+               "stream.wait_for never returns the same event twice")
+    if got == node:
+        t.fail(f"you returned {got!r}, a string: events carry nodeId as text ('1') but system/status lists "
+               "nodes with a number (1) — return int(event['nodeId']) so the two compare equal")
+    if not (isinstance(got, int) and not isinstance(got, bool) and got == int(node)):
+        t.fail(f"the CTI link to node {node} went down (OnCtiLinkDown, nodeId '{node}'), and your function "
+               f"returned {got!r}; wait for the OnCtiLinkDown event and return int(event['nodeId'])")
+    if lag > timeout / 2:
+        t.fail(f"your cti_down_node said node {got}, but {lag:.1f} s after the link went down, although the event "
+               "came at once: it slept its whole timeout instead of waiting for the event. "
+               "stream.wait_for('OnCtiLinkDown', timeout=timeout) returns as soon as the event arrives")
+    if earlier is None:
+        t.ok(f"the CTI link to node {node} went down {FAULT_AFTER:g} s into the wait: your watcher said node {got}, "
+             f"{lag:.2f} s later")
+    else:
+        t.ok(f"the CTI link to node {node} went down again: your watcher said node {got}, {lag:.2f} s later — "
+             "from the new event, not the one it had already reported")
 
 
 @exercise("13-2", "Watch the CTI links")
@@ -184,6 +272,7 @@ def check_cti_watch(t: Trial, watch_system: Any, cti_down_node: Any) -> None:
     t.attempted(watch_system, cti_down_node)
     if not callable(watch_system) or not callable(cti_down_node):
         t.fail("pass your two functions themselves: course.check('13-2', watch_system, cti_down_node)")
+    _still_todo(("watch_system", watch_system, (None,)), ("cti_down_node", cti_down_node, (None, 0)))
     admin = t.session(admin=True)
     try:
         stream = watch_system(admin)
@@ -195,7 +284,10 @@ def check_cti_watch(t: Trial, watch_system: Any, cti_down_node: Any) -> None:
             t.fail(f"O2G refused the subscription ({exc.message}): the system events are for an administrator "
                    "session — subscribe with the `admin` session you are given")
         raise
-    t.attempted(stream)
+    if stream is None:
+        t.fail("your watch_system returned None — did you forget `return stream` at its end? "
+               "(keep it as the last line: a function without `return` returns None, and code below a "
+               "`return` never runs)")
     try:
         if not hasattr(stream, "wait_for"):
             t.fail(f"watch_system returned {type(stream).__name__}; return the stream admin.subscribe([...]) gives")
@@ -214,21 +306,15 @@ def check_cti_watch(t: Trial, watch_system: Any, cti_down_node: Any) -> None:
         if t.course.sim is None:
             t.ok("on a real O2G the check pulls no link: run this exercise on the simulator to judge the fault")
             return
-        node = str(admin.system.status()["pbxs"][0]["nodeId"])
-        t.course.sim.cti_link(False, node)
-        try:
-            got = cti_down_node(stream, t.course.patience)
-        finally:
-            t.course.sim.cti_link(True, node)
-        if isinstance(got, dict):
-            t.fail("cti_down_node returned the whole event: return its node, as a number (int(event['nodeId']))")
-        if got == node:
-            t.fail(f"you returned {got!r}, a string: events carry nodeId as text ('1') but system/status lists "
-                   "nodes with a number (1) — return int(event['nodeId']) so the two compare equal")
-        t.expect(got == int(node) and isinstance(got, int),
-                 f"the CTI link to node {node} went down: your watcher said node {got}",
-                 f"the CTI link to node {node} went down (OnCtiLinkDown, nodeId '{node}'), and your function "
-                 f"returned {got!r}; wait for the OnCtiLinkDown event and return int(event['nodeId'])")
+        nodes = [str(pbx["nodeId"]) for pbx in admin.system.status()["pbxs"]]
+        timeout = t.course.patience
+        # 1. a fault while it waits: the right node, as a number, as soon as the event comes
+        got, lag = _while_waiting(t, cti_down_node, stream, nodes[0], timeout)
+        _judge_down(t, got, nodes[0], lag, timeout, None)
+        # 2. the link came back; another fault (on another node when there is one): a new event, not the old one
+        again = nodes[1] if len(nodes) > 1 else nodes[0]
+        got, lag = _while_waiting(t, cti_down_node, stream, again, timeout)
+        _judge_down(t, got, again, lag, timeout, nodes[0])
     finally:
         stop = getattr(stream, "stop", None)
         if callable(stop):
