@@ -37,6 +37,17 @@ def test_every_item_runs_and_each_outcome_keeps_its_reason():
     assert report["crashes"].detail.startswith("KeyError")
     assert "not int" in report.results[5].detail
     assert not report.passed and report.failed == ["says no", "o2g refuses", "crashes", "42"]
+    causes = [r.cause for r in report]
+    assert causes == [functional.BY_FAIL, None, functional.BY_SKIP, functional.BY_O2G, functional.BY_ERROR,
+                      functional.BY_ERROR, None]
+    assert report["Fine"].returned == "all good" and report["Last"].returned is None
+
+
+def test_a_passed_item_without_a_note_says_so_in_the_table():
+    report = run(None, [Item("Quiet", lambda ctx: None), Item("Chatty", lambda ctx: "3 nodes")])
+    assert report.passed and report["Quiet"].detail == ""
+    assert report["Quiet"].shown == functional.NO_NOTE and report["Chatty"].shown == "3 nodes"
+    assert "Quiet" in str(report) and functional.NO_NOTE in str(report) and functional.NO_NOTE in report._repr_html_()
 
 
 def test_skipped_items_do_not_fail_the_run():

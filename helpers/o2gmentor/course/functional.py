@@ -6,8 +6,9 @@ GET, every OXE node has its CTI link up, no licence has expired, a call from use
 getting their events, the event channel delivers within N seconds, and the subscriber created today is
 monitored.
 
-An *item* is a function of a :class:`Context` that returns a short note of what it saw (or ``None``) when all
-is well, and raises otherwise — ``ctx.fail("why")``, an ``O2GError``, a ``TimeoutError``, anything::
+An *item* is a function of a :class:`Context` that returns a short note of what it saw when all is well (``None``
+is accepted; the table then says "no note"), and raises otherwise — ``ctx.fail("why")``, an ``O2GError``, a
+``TimeoutError``, anything::
 
     def management_link_up(ctx: Context) -> str:
         '''Management link up'''                      # the first docstring line names the item
@@ -21,6 +22,8 @@ is well, and raises otherwise — ``ctx.fail("why")``, an ``O2GError``, a ``Time
     report            # an HTML table in a notebook; print(report) for text
 
 The runner never stops at the first failure: each item runs, fails or is skipped on its own, with the reason.
+Each result also keeps *how* the item ended (:attr:`Result.cause`): its own ``ctx.fail`` / ``ctx.skip``, an
+O2G answer it did not catch, a lost connection, a timeout, another exception — or ``None`` when it returned.
 Sessions the items open through ``ctx.session()`` / ``ctx.admin()`` are shared by the run and closed at its end.
 """
 
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
     from o2gmentor.course import Course
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
+# How an item ended (Result.cause): its own ctx.fail / ctx.skip, or an exception it let through.
+BY_FAIL, BY_SKIP, BY_O2G, BY_CONNECTION, BY_TIMEOUT, BY_ERROR = "fail", "skip", "o2g", "connection", "timeout", "error"
+NO_NOTE = "(no note: the item returned nothing)"
 MARK = {PASS: "✅", FAIL: "❌", SKIP: "⏭"}
 COLOUR = {PASS: "#2e7d32", FAIL: "#c62828", SKIP: "#8d6e00"}
 
@@ -118,16 +124,28 @@ def as_item(entry: Item | Callable[[Context], str | None]) -> Item:
 
 @dataclass
 class Result:
-    """The outcome of one item."""
+    """The outcome of one item: its status, what it saw or why it failed, its time, and how it ended.
+
+    ``cause`` is None when the item returned, else one of ``BY_FAIL`` (its own ``ctx.fail``), ``BY_SKIP``,
+    ``BY_O2G`` (an ``O2GError`` it did not catch: the reason is O2G's text, not the item's), ``BY_CONNECTION``,
+    ``BY_TIMEOUT`` or ``BY_ERROR`` (any other exception). ``returned`` is what the item returned.
+    """
 
     name: str
     status: str
     detail: str = ""
     seconds: float = 0.0
+    cause: str | None = None
+    returned: Any = None
 
     @property
     def passed(self) -> bool:
         return self.status == PASS
+
+    @property
+    def shown(self) -> str:
+        """The detail as the table shows it: a passed item that returned nothing says so."""
+        return self.detail or (NO_NOTE if self.status == PASS else "")
 
 
 @dataclass
@@ -168,7 +186,7 @@ class Report:
         width = max([len(r.name) for r in self.results] + [4])
         lines = [self.summary()]
         for r in self.results:
-            lines.append(f"{MARK[r.status]} {r.name:<{width}}  {r.seconds:5.2f} s  {r.detail}".rstrip())
+            lines.append(f"{MARK[r.status]} {r.name:<{width}}  {r.seconds:5.2f} s  {r.shown}".rstrip())
         return "\n".join(lines)
 
     __str__ = text
@@ -180,7 +198,7 @@ class Report:
         rows = "".join(
             f"<tr><td>{MARK[r.status]}</td><td style='text-align:left'>{html.escape(r.name)}</td>"
             f"<td style='color:{COLOUR[r.status]}'>{r.status}</td><td>{r.seconds:.2f} s</td>"
-            f"<td style='text-align:left'>{html.escape(r.detail)}</td></tr>"
+            f"<td style='text-align:left'>{html.escape(r.shown)}</td></tr>"
             for r in self.results)
         verdict = COLOUR[PASS] if self.passed else COLOUR[FAIL]
         return (f"<p style='margin:4px 0'><b style='color:{verdict}'>{html.escape(self.summary())}</b></p>"
@@ -202,7 +220,7 @@ def run(course: Course, items: Iterable[Item | Callable[[Context], str | None]],
             try:
                 item = as_item(entry)
             except TypeError as exc:
-                report.results.append(Result(repr(entry)[:40], FAIL, str(exc)))
+                report.results.append(Result(repr(entry)[:40], FAIL, str(exc), cause=BY_ERROR))
                 continue
             report.results.append(_run_one(item, context))
     finally:
@@ -212,23 +230,24 @@ def run(course: Course, items: Iterable[Item | Callable[[Context], str | None]],
 
 def _run_one(item: Item, context: Context) -> Result:
     started = time.monotonic()
+    seen, cause = None, None
     try:
         seen = item.test(context)
         status, detail = PASS, "" if seen is None else str(seen)
     except ItemSkipped as exc:
-        status, detail = SKIP, str(exc)
+        status, detail, cause = SKIP, str(exc), BY_SKIP
     except ItemFailed as exc:
-        status, detail = FAIL, str(exc)
+        status, detail, cause = FAIL, str(exc), BY_FAIL
     except O2GError as exc:
         what = exc.message or exc.hint
-        status, detail = FAIL, f"{exc.method} {_short(exc.url)} → {exc.status}: {what}"
+        status, detail, cause = FAIL, f"{exc.method} {_short(exc.url)} → {exc.status}: {what}", BY_O2G
     except O2GConnectionError as exc:
-        status, detail = FAIL, f"cannot reach {exc.url}: {exc.reason} — {exc.hint}"
+        status, detail, cause = FAIL, f"cannot reach {exc.url}: {exc.reason} — {exc.hint}", BY_CONNECTION
     except TimeoutError as exc:
-        status, detail = FAIL, f"timed out: {exc}"
+        status, detail, cause = FAIL, f"timed out: {exc}", BY_TIMEOUT
     except Exception as exc:  # noqa: BLE001 - an item may fail in any way; the run goes on
-        status, detail = FAIL, f"{exc.__class__.__name__}: {exc}"
-    return Result(item.name, status, detail, time.monotonic() - started)
+        status, detail, cause = FAIL, f"{exc.__class__.__name__}: {exc}", BY_ERROR
+    return Result(item.name, status, detail, time.monotonic() - started, cause, seen)
 
 
 def _short(url: str) -> str:
@@ -310,8 +329,9 @@ def services_answer(login: str | None = None, *, admin: bool = False, on_behalf_
     """Every service the session lists answers one cheap GET.
 
     An administrator's session reads the user services ``on_behalf_of`` a user (``?loginName=``) and the
-    agent service for ``agent`` (a CCD operator's login; not probed without one). Services with no read
-    to probe (subscriptions: the event-channel item uses them) are reported as listed only.
+    agent service for ``agent`` (a CCD operator's login; not probed without one). Services with no cheap read
+    to probe (subscriptions: only POST/DELETE, the event-channel item uses them; logins: read with users; the
+    contact-center services that need a pilot, a requester or an agent first) are named as "listed, not probed".
     """
     who = "administrator" if admin else (login or "user")
 
@@ -334,7 +354,7 @@ def services_answer(login: str | None = None, *, admin: bool = False, on_behalf_
                 broken.append(f"{key} → {exc.__class__.__name__}: {exc}")
         if broken:
             ctx.fail("; ".join(broken))
-        return f"{len(answered)} answered" + (f" (listed only: {', '.join(listed)})" if listed else "")
+        return f"{len(answered)} answered" + (f" (listed, not probed: {', '.join(listed)})" if listed else "")
     return Item(f"Services of the {who} session answer", test)
 
 
