@@ -60,6 +60,7 @@ class Session:
     keepalives: int = 0
     closed: float | None = None
     closed_by: str | None = None  # logout, expired, replaced, closed (reset, fault…)
+    late_requests: int = 0  # requests that came with its cookie after it closed (control API only)
 
     def expires_at(self) -> float:
         return self.last_activity + self.ttl
@@ -74,7 +75,7 @@ class Session:
         return {"login": self.login, "admin": self.admin, "application": self.application, "timeToLive": self.ttl,
                 "creationDate": iso(self.created), "age": round(end - self.created, 3),
                 "idle": round(end - self.last_activity, 3), "keepalives": self.keepalives,
-                "open": self.closed is None, "closedBy": self.closed_by,
+                "open": self.closed is None, "closedBy": self.closed_by, "lateRequests": self.late_requests,
                 "credentialSha256": credential_digest(self.credential)}
 
 
@@ -302,8 +303,17 @@ class SessionStore:
             raise O2GHttpError(401, "no AlcUserId cookie: authenticate first")
         cred = self.credentials.get(token)
         if cred is None:
+            self._note_late(token)
             raise O2GHttpError(401, "unknown or expired credential: authenticate again")
         return cred
+
+    def _note_late(self, token: str) -> None:
+        """Count a request that came with the cookie of a session already closed (a late keep-alive, a second
+        logout), so an exercise check can tell it from a request sent without any cookie."""
+        for session in reversed(self.closed):
+            if session.credential == token:
+                session.late_requests += 1
+                return
 
     def session_of(self, request: web.Request) -> Session:
         """The live session of the request's cookie; activity keeps it alive."""
