@@ -48,6 +48,11 @@ def _slots(items: list[Lesson]) -> list[tuple[str, str]]:
     for lesson in items:
         left = lesson.minutes
         part = ""
+        morning_left = MORNING[1] - at
+        if not lunch_done and 0 < morning_left < left and morning_left * 2 < left:
+            # not worth starting before lunch: questions and catch-up instead, the lesson after lunch
+            rows.append((f"{_clock(at)}–{_clock(MORNING[1])}", "{rest}"))
+            at = MORNING[1]
         while left > 0:
             if not lunch_done and at >= MORNING[1]:
                 rows.append((f"{_clock(MORNING[1])}–{_clock(AFTERNOON[0])}", "*Lunch*"))
