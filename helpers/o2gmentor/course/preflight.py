@@ -361,8 +361,15 @@ class _Run:
         try:
             context = ssl.create_default_context(cafile=self.ca_bundle)
         except (OSError, ssl.SSLError) as exc:
-            self.add("tls", "TLS trust", FAIL, f"cannot read the CA bundle {self.ca_bundle}: {exc}",
-                     "give the PEM file of the CA that signed O2G's certificate", "untrusted")
+            shown = str(self.ca_bundle)
+            if "-----BEGIN" in shown or len(shown) > 120:
+                shown = (shown[:40] + "…") if len(shown) > 40 else shown
+                advice = "give the PATH of a PEM file (write the PEM text into a file first), not the text itself"
+                reason = "the CA bundle is PEM text, not a file path"
+            else:
+                advice = "give the PEM file of the CA that signed O2G's certificate"
+                reason = f"{exc.__class__.__name__}: {getattr(exc, 'strerror', None) or exc}"
+            self.add("tls", "TLS trust", FAIL, f"cannot read the CA bundle {shown!r}: {reason}", advice, "untrusted")
             self.skip([("certificate", "Certificate")], "no CA bundle to check it with")
             return False
         context.minimum_version = ssl.TLSVersion.TLSv1_2

@@ -233,7 +233,8 @@ class Worksheet:
             if value is None:
                 cleaned[name] = []
             elif isinstance(value, str):
-                problems.append(Problem(name, f"{value!r} is one string: give a list, e.g. [{value!r}]"))
+                parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+                problems.append(Problem(name, f"{value!r} is one string: give a list, e.g. {parts!r}"))
                 cleaned[name] = [value]
             elif not isinstance(value, (list, tuple, set)):
                 problems.append(Problem(name, f"a {type(value).__name__} where a list is expected"))

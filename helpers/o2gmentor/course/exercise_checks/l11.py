@@ -121,8 +121,8 @@ def _worksheet(t: Trial, sheet: Any) -> None:
     san = {str(s).lower() for s in sheet.certificate_san}
     missing = [n for n in want.certificate_san if n not in san]
     t.expect(not missing, "the SAN names the FQDN and both nodes",
-             f"certificate_san: add {', '.join(missing)} — the PKI team's proposal named the nodes, but clients "
-             "connect to the shared name")
+             f"certificate_san: add {', '.join(missing)} — put the shared FQDN first (clients connect to it) and "
+             "keep the nodes' names the PKI team planned (the e-mail asks for them)")
     t.expect(str(sheet.licence_mode).upper() in ("CAPEX", "FLEXLM") and _ips([sheet.licence_server]) ==
              {want.licence_server}, "CAPEX licences on the FlexLM server",
              f"licence_mode / licence_server: Bluewave buys its licences (CAPEX); the FlexLM server is "
@@ -231,7 +231,9 @@ def _bundle(t: Trial, case: StandIn, bundle: Any) -> None:
         t.fail("`bundle` is still None: first build the CA bundle that makes TLS trust ✅, then preflight with it "
                "and name what is left")
     if not (isinstance(bundle, (str, Path)) and Path(bundle).is_file()):
-        t.fail(f"`bundle` should be the path of a PEM file you wrote — it is {bundle!r}")
+        shown = repr(bundle) if len(repr(bundle)) <= 80 else repr(bundle)[:77] + "…"
+        t.fail(f"`bundle` should be the path of a PEM file you wrote (write the PEM text into a file, give its "
+               f"path) — it is {shown}")
     held = [without_suffix(row["subject"]) for row in read_pem(bundle)]
     if not held:
         t.fail(f"{bundle} holds no PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)")
