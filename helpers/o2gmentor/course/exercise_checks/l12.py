@@ -153,8 +153,8 @@ def open_by_hand(t: Trial, cookie: Any, service_names: Any, login: str | None = 
     expected = [s["serviceName"] for s in info.get("services", [])]
     if sorted(map(str, names)) != sorted(expected):
         if sorted(str(n).lower() for n in names) == sorted(e.lower() for e in expected):
-            t.fail("the same names, but not spelled as O2G spells them: take them from the session's answer "
-                   "rather than typing them")
+            t.fail("the same names, but not spelled as O2G spells them (upper and lower case matter): hand them "
+                   "exactly as the session's answer gives them — don't lower-case or retype them")
         missing = sorted(set(expected) - set(map(str, names)))
         extra = sorted(set(map(str, names)) - set(expected))
         said = []
@@ -358,6 +358,9 @@ def _error_answers(t: Trial) -> list[tuple[str, requests.Response]]:
     answers.append(("GET users on an O2G in trouble", _made_up(
         users, 500, "Internal Server Error", b'{"httpStatus": "INTERNAL_SERVER_ERROR", "code": 500, "canRetry": false}',
         "application/json")))
+    # a status the exercise's NEXT_STEP table does not list: the function needs a default next step
+    answers.append(("GET users through a proxy whose wait for O2G ran out", _made_up(
+        users, 504, "Gateway Timeout", b"", None)))
     return [(what, r) for what, r in answers if r.status_code >= 400]
 
 
@@ -443,9 +446,13 @@ def explain_errors(t: Trial, explain: Any) -> None:
             t.fail(f"for the {status} answer to {what} your line holds raw HTML ({line[:60]!r}…): the page is for a "
                    "browser — say the status and what to do next, without the page")
         if re.search(r"\bNone\b", own):
-            t.fail(f"for the {status} answer to {what} your line says None: {line!r} — a value it prints is missing "
-                   f"({_kind(response)}; does your table give a next step for {status}?). Leave out what is "
-                   "missing, and give every status a next step (a default for those your table does not list)")
+            if not message:
+                cause = (f"{_kind(response)}, so there is no helpMessage to print: leave it out when the body has "
+                         "none (e.g. `body.get('helpMessage') or ''`)")
+            else:
+                cause = (f"O2G's helpMessage is there, so the None is your next step: does your table give one for "
+                         f"{status}? Give every status a next step (a default for those your table does not list)")
+            t.fail(f"for the {status} answer to {what} your line says None: {line!r} — {cause}")
         if status not in line:
             t.fail(f"for the {status} answer to {what} your line does not say the status {status}: {line!r}")
         if message and message not in line:
@@ -462,4 +469,5 @@ def explain_errors(t: Trial, explain: Any) -> None:
     statuses = ", ".join(str(r.status_code) for _, r in answers)
     t.ok(f"one line for each error answer ({statuses}): the status, O2G's helpMessage when there is one, "
          "and a next step that depends on the status")
-    t.ok("a JSON body without helpMessage, an empty body and a proxy's HTML page over several lines do not break it")
+    t.ok("a JSON body without helpMessage, an empty body, a proxy's HTML page over several lines and a status your "
+         "table does not list (504) do not break it")
