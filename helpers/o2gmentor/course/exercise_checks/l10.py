@@ -141,10 +141,15 @@ def _judge_service_names(t: Trial, service_names: Callable[[Any], Any], accounts
             raise Failed(f"for {who} your names keep O2G's spelling ({sorted(mine & spelled_names(o2g))[:3]}…). "
                          "The task asks for them lower-cased, as the SDKs key them ('basictelephony', 'telephony'…): "
                          "`.lower()` each serviceName")
-        if "logins" in mine or ("telephony" in mine and "basictelephony" in truth and "basictelephony" not in mine):
+        if "logins" in mine:
             raise Failed(f"for {who} your names come from the client's `o2g.services`, which merges every "
                          "/telephony entry into 'telephony' and adds 'logins'. Read `o2g.session_info['services']` "
                          "and take each entry's `serviceName`")
+        if "telephony" in mine and "basictelephony" in truth and "basictelephony" not in mine:
+            raise Failed(f"for {who} two services share the /telephony path (BasicTelephony and Telephony), and your "
+                         "names keep only one 'telephony' — names made from URLs (or from the client's "
+                         "`o2g.services`) merge them. Take each entry's `serviceName` from "
+                         "`o2g.session_info['services']`")
         raise Failed(f"for {who}, O2G lists {sorted(truth)}; your function's answer {_diff(mine, truth)}")
     t.ok(f"service_names() gives the lower-cased names O2G lists for {', '.join(accounts)}")
 
@@ -324,6 +329,9 @@ FLOW_CASES = [
      _discovery("https://o2g.bluewave.example:8443", "https://o2g.bluewave-public.example:8443"),
      _session_answer("https://o2g.bluewave.example:8443", "https://o2g.bluewave-public.example:8443"),
      _subscription("https://o2g-events.bluewave.example", "https://o2g-events.bluewave-public.example")),
+    ("crafted answers of an old lab whose event channel is plain http without a port (http: 80)",
+     _discovery(LAN, WAN), _session_answer(LAN, WAN),
+     _subscription("http://o2g-lab.bluewave.example", "http://o2g-lab.bluewave-public.example")),
 ]
 
 
@@ -346,6 +354,9 @@ def _pairs(value: Any) -> set[tuple[str, int]]:
     if isinstance(value, str) or not isinstance(value, Iterable) or isinstance(value, dict):
         raise Failed("app_to_o2g() should return a set of (host, port) pairs, e.g. {('o2g.example.com', 443)}, "
                      f"not {value!r}")
+    if not isinstance(value, set | frozenset):
+        raise Failed(f"app_to_o2g() returns a {type(value).__name__}; return a set of (host, port) pairs — one "
+                     "firewall rule per destination, each once (a list repeats a destination reached twice)")
     pairs = set()
     for item in value:
         if isinstance(item, str):
