@@ -62,7 +62,8 @@ def test_14_1_created_but_not_assigned_says_so(course, pm):
     create(pm)  # pm.create(…) called, its id not kept in created_number
     verdict = course.check("14-1", None, NEW_HIRE_NUMBER)
     assert verdict.status == FAILED
-    assert verdict.hint.startswith("1040 exists but created_number is None — assign it")
+    assert verdict.hint.startswith("1040 exists but created_number is None")
+    assert "created_number = '1040'" in verdict.hint and "from the top" in verdict.hint  # two ways out, no 409 loop
 
 
 def test_14_1_an_unknown_cost_center_lists_the_real_ones(course, pm):
@@ -282,3 +283,19 @@ def test_14_3_the_stub_and_a_non_function(course):
     assert course.check("14-3", management_link_up).status == NOT_ATTEMPTED
     text = course.check("14-3", "management link")
     assert text.status == FAILED and "function" in text.hint
+
+
+def test_14_2_a_fix_that_also_changes_the_set_type_is_refused(course, pm):
+    """Copying David's other attributes changes Theo's set on a real OXE: only the culprit may change."""
+    prepare_forgotten(course, FORGOTTEN_NUMBER)
+    pm.modify(1, f"Subscriber/{FORGOTTEN_NUMBER}", {"ClickAndPh": "A4980_Pro", "Station_Type": "UA_VIRTUAL"})
+    verdict = course.check("14-2", "ClickAndPh", f"oxe{FORGOTTEN_NUMBER}", FORGOTTEN_NUMBER)
+    assert verdict.status == FAILED and "Station_Type is now 'UA_VIRTUAL'" in verdict.hint
+    assert "'SIP_Extension'" in verdict.hint
+
+
+def test_14_2_naming_the_value_instead_of_the_attribute_is_pointed_at(course, pm):
+    prepare_forgotten(course, FORGOTTEN_NUMBER)
+    pm.modify(1, f"Subscriber/{FORGOTTEN_NUMBER}", {"ClickAndPh": "A4980_Pro"})
+    verdict = course.check("14-2", "NONE", f"oxe{FORGOTTEN_NUMBER}", FORGOTTEN_NUMBER)
+    assert verdict.status == FAILED and "is a value: name the attribute" in verdict.hint

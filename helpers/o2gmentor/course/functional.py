@@ -10,15 +10,14 @@ An *item* is a function of a :class:`Context` that returns a short note of what 
 is accepted; the table then says "no note"), and raises otherwise — ``ctx.fail("why")``, an ``O2GError``, a
 ``TimeoutError``, anything::
 
-    def management_link_up(ctx: Context) -> str:
-        '''Management link up'''                      # the first docstring line names the item
-        status = ctx.admin().system.status()
-        down = [p["name"] for p in status["pbxs"] if not p["connected"]]
-        if down:
-            ctx.fail(f"management link down to {', '.join(down)}")
-        return f"{len(status['pbxs'])} node(s) connected"
+    def o2g_is_full_services(ctx: Context) -> str:
+        '''O2G runs FULL_SERVICES'''                  # the first docstring line names the item
+        kind = ctx.admin().system.status().get("configurationType")
+        if kind != "FULL_SERVICES":
+            ctx.fail(f"configurationType is {kind}: telephony and events need FULL_SERVICES")
+        return "telephony and management"
 
-    report = run(course, [*day_one("oxe1001", "oxe1002"), management_link_up])
+    report = run(course, [*day_one("oxe1001", "oxe1002"), o2g_is_full_services])
     report            # an HTML table in a notebook; print(report) for text
 
 The runner never stops at the first failure: each item runs, fails or is skipped on its own, with the reason.

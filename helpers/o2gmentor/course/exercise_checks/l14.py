@@ -218,8 +218,10 @@ def check_new_hire(t: Trial, created_number: Any, number: Any, callee: Any = "ox
     sub = subscriber(pm, node, number)
     if _is_stub(created_number):
         if sub is not None:
-            t.fail(f"{number} exists but created_number is None — assign it: created_number = pm.create(NODE, "
-                   "'Subscriber', {…}) keeps the id the create returns (the clean-up deletes it either way)")
+            t.fail(f"{number} exists but created_number is None. Running the create cell again now only gets a "
+                   f"409 (the number is taken): either set created_number = {number!r} in a new cell, or run the "
+                   "notebook again from the top (its preparation deletes the leftover) with "
+                   "created_number = pm.create(NODE, 'Subscriber', {…}) — the clean-up deletes it either way")
         raise NotAttempted
     created_number = str(created_number)
     if sub is None:
@@ -289,6 +291,9 @@ def check_forgotten(t: Trial, culprit: Any, login: Any, number: Any) -> None:
     culprit_hint = None
     if _culprit_named(culprit):
         t.ok("you found the culprit: ClickAndPh (the A4980 attribute) decides whether O2G monitors a subscriber")
+    elif str(culprit).strip().upper() in ("NONE", "A4980_PRO", "SIP_EXTENSION", "UA_VIRTUAL"):
+        culprit_hint = (f"{culprit!r} is a value: name the attribute whose value keeps O2G from seeing him "
+                        "(the column name in the comparison table)")
     else:
         culprit_hint = (f"{culprit!r} is not what kept O2G from seeing him: compare his Subscriber with David's — "
                         "which attribute decides whether O2G monitors a subscriber? (names, numbers and set types "
@@ -332,6 +337,11 @@ def _judge_fix(t: Trial, login: Any, number: str) -> None:
     t.expect(sub.get("Annu_Name") == FORGOTTEN["Annu_Name"], "it is still Theo Girard's",
              f"Subscriber {number} is no longer Theo Girard's (Annu_Name {sub.get('Annu_Name')!r}): fix the "
              "existing subscriber with pm.modify, do not replace it")
+    changed = {name: sub.get(name) for name, value in FORGOTTEN.items() if sub.get(name) != value}
+    t.expect(not changed, "nothing else of his was changed",
+             f"you changed more than the culprit: {', '.join(f'{k} is now {v!r}' for k, v in changed.items())} "
+             f"(the installer's was {', '.join(repr(FORGOTTEN[k]) for k in changed)}). On a real OXE that changes "
+             "his set; a fix touches only what was wrong — put the rest back with pm.modify")
     if watch is not None and watch.reliable:
         t.ok("fixed in place: no OnPbxObjectInstanceDeleted for it since the preparation")
     t.expect(sub.get("ClickAndPh") not in (None, "", "NONE"), f"ClickAndPh is now {sub.get('ClickAndPh')}",
@@ -421,9 +431,11 @@ def check_own_item(t: Trial, item: Any) -> None:
         sim.pbx_link(True)
     if faulted.status != functional.FAIL:
         verb = "was skipped" if faulted.status == functional.SKIP else "passed"
+        returned = " — a returned text always counts as a pass, even one that says something is wrong" \
+            if verb == "passed" and faulted.shown else ""
         t.fail(f"your item {verb} while the management link to node {node} was down "
-               f"({faulted.shown}): read `connected` of each node in system/status "
-               "(ctx.admin().system.status()['pbxs']) and ctx.fail(…) when it is false")
+               f"({faulted.shown}){returned}: read `connected` of each node in system/status "
+               "(ctx.admin().system.status()['pbxs']) and call ctx.fail(…) when it is false")
     if faulted.cause in (functional.BY_O2G, functional.BY_CONNECTION, functional.BY_TIMEOUT):
         t.fail(f"it fails, but only because a request failed ({faulted.detail}): that reason is O2G's text, "
                "not yours — the simulator's 503 happens to name the link, a real O2G's may not. Read `connected` "
