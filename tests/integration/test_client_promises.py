@@ -202,8 +202,11 @@ def test_the_event_channel_refuses_a_certificate_its_ca_did_not_sign(connect, st
     assert "SSL" in repr(err.value) or "certificate" in str(err.value).lower(), repr(err.value)
 
 
-def test_voice_mail_downloads_refuse_a_certificate_their_ca_did_not_sign(connect, stranger):
+def test_voice_mail_downloads_refuse_a_certificate_their_ca_did_not_sign(connect, stranger, monkeypatch):
+    from o2gmentor.client.voicemail import Voicemail
+
     bruno = connect("oxe1002")
+    monkeypatch.setattr(Voicemail, "mailbox_id", lambda self, login=None: "VM4635_1002")  # only the download
     bruno.services["voicemail"] = f"https://{stranger.host}/api/rest/1.0/messaging/mailboxes"
     with pytest.raises(O2GConnectionError) as err:
         bruno.voicemail.download("1")
