@@ -32,7 +32,7 @@ import html
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from o2gmentor.client import O2GConnectionError, O2GError
@@ -81,6 +81,14 @@ class Context:
     def admin(self) -> O2G:
         """The administrator's session."""
         return self.session(admin=True)
+
+    def today(self) -> date:
+        """The O2G's date: the simulator's own clock (lessons move it on), else this machine's date."""
+        if self.course.sim is not None:
+            clock = self.course.sim.status().get("clock")
+            if isinstance(clock, int | float):
+                return datetime.fromtimestamp(clock, tz=timezone.utc).date()
+        return date.today()
 
     @staticmethod
     def fail(reason: str) -> None:
@@ -387,7 +395,7 @@ def licences_valid(today: date | None = None) -> Item:
     """``system/status``: the licence status is NORMAL and no licence's expiry date has passed."""
     def test(ctx: Context) -> str:
         licence = ctx.admin().system.status().get("license", {})
-        day = today or date.today()
+        day = today or ctx.today()
         problems = []
         if licence.get("status") not in (None, "NORMAL"):
             problems.append(f"status {licence.get('status')} {licence.get('statusMessage', '')}".strip())
