@@ -79,6 +79,21 @@ def course(fresh_sim: SimServer):
 # DEBUG), and at the end every sim.log of the run is read (the test state folders under pytest's base
 # temporary folder, and the private simulator the root conftest.py gives the notebooks): a practice password
 # or an "Authorization: Basic" header anywhere fails the run (tests/logscan.py says what is looked for).
+@pytest.fixture()
+def real_course(fresh_sim: SimServer):
+    """The same simulator seen as a customer's real O2G: no control API; the administrator's and every user's
+    password come from the settings, as ``O2G_ADMIN_*`` and ``O2G_PASSWORD_<LOGIN>`` give them in real mode."""
+    from o2gmentor.course import Course
+    from o2gmentor.course.config import Settings
+
+    site = fresh_sim.state.pbx.site
+    admin = next(iter(site.admins.values()))
+    settings = Settings(mode="real", host=fresh_sim.info.address, admin_login=admin.login,
+                        admin_password=admin.password,
+                        passwords={login.upper(): user.password for login, user in site.users.items()})
+    return Course("real", fresh_sim.info.address, str(fresh_sim.ca_path), settings)
+
+
 def pytest_configure(config) -> None:
     import logging
 

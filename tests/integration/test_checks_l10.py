@@ -8,25 +8,8 @@ import pytest
 
 from o2gmentor.course import Course
 from o2gmentor.course.checks import FAILED, NOT_ATTEMPTED, PASSED, run_check
-from o2gmentor.course.config import Settings
-from o2gmentor.sim.control_client import SimControl
 
 FULL, BASIC = "oxe1001", "oxe1012"
-
-
-@pytest.fixture()
-def course(fresh_sim) -> Course:
-    """A course in sim mode on the test simulator."""
-    info = fresh_sim.info
-    return Course("sim", info.address, str(fresh_sim.ca_path), Settings(), sim=SimControl(info))
-
-
-@pytest.fixture()
-def real_course(fresh_sim) -> Course:
-    """The same simulator seen as a real O2G: no control API, passwords from the settings."""
-    settings = Settings(mode="real", host=fresh_sim.info.address, admin_login="admin", admin_password="admin-o2g",
-                        passwords={"OXE1001": "1001", "OXE1012": "1012"})
-    return Course("real", fresh_sim.info.address, str(fresh_sim.ca_path), settings)
 
 
 # ------------------------------------------------------------------------------------------------ 10-1

@@ -10,24 +10,7 @@ import pytest
 from o2gmentor.client import O2GError
 from o2gmentor.course import Course
 from o2gmentor.course.checks import FAILED, NOT_ATTEMPTED, PASSED, run_check
-from o2gmentor.course.config import Settings
 from o2gmentor.course.exercise_checks.l13 import MONTHS, expiring, expiry_date, site_today
-from o2gmentor.sim.control_client import SimControl
-
-
-@pytest.fixture()
-def course(fresh_sim) -> Course:
-    """A course in sim mode on the test simulator."""
-    info = fresh_sim.info
-    return Course("sim", info.address, str(fresh_sim.ca_path), Settings(), sim=SimControl(info))
-
-
-@pytest.fixture()
-def real_course(fresh_sim) -> Course:
-    """The same simulator seen as a real O2G: no control API, passwords from the settings."""
-    settings = Settings(mode="real", host=fresh_sim.info.address, admin_login="admin", admin_password="admin-o2g",
-                        passwords={"OXE1001": "1001"})
-    return Course("real", fresh_sim.info.address, str(fresh_sim.ca_path), settings)
 
 
 def lics_of(status):
