@@ -43,6 +43,8 @@ from o2gmentor.sim.api.subscriptions import SubscriptionStore
 from o2gmentor.sim.api.telephony import telephony_error
 from o2gmentor.sim.model.calls import TelephonyError
 from o2gmentor.sim.model.pbx import Pbx
+from o2gmentor.sim.openapi import OPENAPI_PATH
+from o2gmentor.sim.openapi import packaged_text as packaged_openapi
 
 log = logging.getLogger("o2gmentor.sim")
 protect("o2gmentor.sim")  # no credential in a record made here (o2gmentor.logsafe)
@@ -149,6 +151,13 @@ async def _ticker(app: web.Application) -> Any:
         await task
 
 
+async def openapi_description(request: web.Request) -> web.Response:
+    """The simulator's OpenAPI description of its O2G API (``o2gmentor/sim/openapi.json``), no login needed.
+
+    Not a real O2G route: a real O2G publishes no OpenAPI description (it serves a WADL)."""
+    return web.Response(text=packaged_openapi(), content_type="application/json")
+
+
 def build_app(state: SimState) -> web.Application:
     app = web.Application(middlewares=[o2g_errors], client_max_size=MAX_BODY_BYTES)
     app[STATE_KEY] = state
@@ -156,5 +165,6 @@ def build_app(state: SimState) -> web.Application:
                    phonesetprogramming, maintenance, pbxmanagement, usermanagement, analytics, acdagent, acdpilot,
                    acdrealtime, acdstats, acdmanagement, acdrsi, control):
         app.add_routes(module.routes(state))
+    app.router.add_get(OPENAPI_PATH, openapi_description, allow_head=False)
     app.cleanup_ctx.append(_ticker)
     return app
