@@ -21,7 +21,7 @@ import time
 import pytest
 
 from o2gmentor.course import simproc
-from tests.browser.test_lab_widgets import ARTIFACTS, CHROMIUM, WAIT_MS, _require_browser
+from tests.browser.test_lab_widgets import ARTIFACTS, WAIT_MS, _require_browser, launch_chromium
 from tests.notebooks.runner import ROOT
 
 LESSON = "notebooks/00-start-here.ipynb"
@@ -91,9 +91,7 @@ def test_the_printed_address_opens_lesson_00_and_running_it_leaves_git_clean(lab
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(pw)
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 720})
             context.set_default_timeout(WAIT_MS)

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.browser.test_lab_widgets import ARTIFACTS, CHROMIUM, WAIT_MS, lab, simulator  # noqa: F401 - fixtures
+from tests.browser.test_lab_widgets import ARTIFACTS, WAIT_MS, lab, launch_chromium, simulator  # noqa: F401 - fixtures
 from tests.notebooks.runner import ROOT
 
 LESSON = "00-start-here.ipynb"
@@ -26,9 +26,7 @@ def test_a_lesson_opens_as_a_slide_deck_with_rise(lab):  # noqa: F811 - the fixt
     shutil.copyfile(ROOT / "notebooks" / LESSON, root / LESSON)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
             page.set_default_timeout(WAIT_MS)

@@ -37,6 +37,13 @@ WAIT_MS = 30_000  # every browser wait is bounded by this
 pytestmark = pytest.mark.timeout(300)
 
 
+def launch_chromium(playwright):
+    """Debian's headless Chromium, offline-friendly flags (browser-testing.md)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+
 def _require_browser() -> None:
     missing = []
     if not os.access(CHROMIUM, os.X_OK):
@@ -192,9 +199,7 @@ def test_phone_panel_and_agent_desk_follow_calls_in_jupyterlab(lab, simulator):
     outside: list[str] = []
     started = time.monotonic()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = launch_chromium(pw)
         page = None
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 1000}, device_scale_factor=1)

@@ -8,7 +8,6 @@ The full-page screenshot goes to ``test-artifacts/browser/status-report.png``.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -17,25 +16,9 @@ import pytest
 from o2gmentor.course import report
 from o2gmentor.course.logbook import Logbook, store_worksheet
 from o2gmentor.course.worksheet import OxeNode, Worksheet
+from tests.browser.test_lab_widgets import ARTIFACTS, _require_browser, launch_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 pytestmark = pytest.mark.timeout(180)
-
-
-def _require_browser() -> None:
-    missing = []
-    if not os.access(CHROMIUM, os.X_OK):
-        missing.append(f"Debian's chromium at {CHROMIUM}")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("the playwright Python package")
-    if missing:
-        reason = "the report test needs " + " and ".join(missing)
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; in CI it must run")
-        pytest.skip(reason)
 
 
 def engagement(path: Path) -> Logbook:
@@ -92,10 +75,7 @@ def test_the_report_renders_offline_in_chromium_and_looks_like_a_document(tmp_pa
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     outside: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                          "--disable-background-networking", "--disable-component-update",
-                                          "--disable-sync"])
+        browser = launch_chromium(p)
         try:
             page = browser.new_page(viewport={"width": 900, "height": 1200})
             page.set_default_timeout(30_000)
