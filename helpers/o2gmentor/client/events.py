@@ -36,6 +36,8 @@ class EventStream:
 
     - ``events``: every event received (newest last), ``queue``: the same, to consume one by one;
     - ``on(callback)``: call ``callback(event)`` from the reader thread for each event;
+    - ``on_reconnect(callback)``: call ``callback(stream)`` from the reader thread each time the channel is up
+      again after a loss (events may have been missed meanwhile: a view should pull the state again);
     - ``wait_for(name, **fields)``: block until a matching event arrives (or has arrived);
     - ``stop()``: close the channel and delete the subscription.
     Callbacks run in the reader thread: in a notebook they should only set widget traits or
@@ -57,6 +59,8 @@ class EventStream:
         self.reconnects = 0
         self.last_error: str | None = None
         self._callbacks: list[Callable[[Event], None]] = [on_event] if on_event else []
+        self._reconnect_callbacks: list[Callable[[EventStream], None]] = []
+        self._opened = False  # a channel was up once: the next one is a reconnection
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._response: requests.Response | None = None
@@ -80,6 +84,18 @@ class EventStream:
         """Stop calling ``callback`` (a panel that stops listening to a shared stream)."""
         if callback in self._callbacks:
             self._callbacks.remove(callback)
+
+    def on_reconnect(self, callback: Callable[[EventStream], None]) -> Callable[[EventStream], None]:
+        """Call ``callback(stream)`` each time the channel is back after a loss (not on the first start).
+
+        It runs in the reader thread once the new channel is up and before any event it carries, so a view
+        that pulls the state there sees the events that follow as newer than what it pulled."""
+        self._reconnect_callbacks.append(callback)
+        return callback
+
+    def off_reconnect(self, callback: Callable[[EventStream], None]) -> None:
+        if callback in self._reconnect_callbacks:
+            self._reconnect_callbacks.remove(callback)
 
     def subscribe(self) -> str:
         """``POST subscriptions``; returns the polling URL."""
@@ -198,14 +214,25 @@ class EventStream:
                     log.warning("skipped a line that is not JSON on the event channel")
                     continue
                 if event.get("eventName") == "OnChannelInformation":
+                    back = self._opened and not self.connected.is_set()
+                    self._opened = True
                     self.connected.set()
                     self._delay = 0.5
+                    if back:
+                        self._announce_reconnect()
                     continue
                 self._deliver(event)
             raise ConnectionError("the event channel ended")
         finally:
             self._response = None
             response.close()
+
+    def _announce_reconnect(self) -> None:
+        for callback in list(self._reconnect_callbacks):
+            try:
+                callback(self)
+            except Exception:  # a broken callback must not kill the channel
+                log.exception("reconnect callback failed")
 
     def _recover_subscription(self) -> None:
         """The subscription is gone: subscribe again; if the session is gone too, log in again."""

@@ -8,7 +8,9 @@ A panel keeps a plain-data ``state`` (dicts and lists, JSON-like). Three things 
   for a panel without a live stream);
 - the live stream: the ``EventStream`` reader thread calls ``feed(event)``, which applies the reducer
   and then only **assigns trait values** of widgets created beforehand (never print, display or
-  ``with output:`` from a thread — course-conventions §3.7).
+  ``with output:`` from a thread — course-conventions §3.7). When the stream comes back after a loss (the
+  O2G restarted, the session expired, the channel dropped…) events may have been missed, so the panel pulls
+  the state again (``refresh()``) before folding in what the new channel brings.
 
 ``snapshot()`` renders the same state as static HTML (no JavaScript, no CDN) for notebook viewers,
 static sites and tests. ``stop()`` ends the live updates (and the subscription, when the panel made it).
@@ -165,6 +167,8 @@ class Panel:
             self._own_stream = True
         else:
             self.stream.on(self.feed)
+        if hasattr(self.stream, "on_reconnect"):
+            self.stream.on_reconnect(self._resync)
         self._listening = True
         self._render_all()
         return self
@@ -173,6 +177,8 @@ class Panel:
         """Stop the live updates; delete the subscription if the panel made it."""
         self._listening = False
         stream, own = self.stream, self._own_stream
+        if stream is not None and hasattr(stream, "off_reconnect"):
+            stream.off_reconnect(self._resync)
         if stream is not None and not own:
             stream.off(self.feed)
         if own and stream is not None:
@@ -199,6 +205,17 @@ class Panel:
         except Exception as exc:  # noqa: BLE001 - a bad event must not kill the channel nor print from a thread
             log.exception("panel could not apply %s", event.get("eventName"))
             self.show_message(f"⚠️ could not show {event.get('eventName')}: {exc}", WARN)
+
+    def _resync(self, stream) -> None:
+        """The stream is back after a loss: pull the state again (in the reader thread; traits only)."""
+        if not self._listening or self.o2g is None:
+            return
+        try:
+            self.refresh()
+        except Exception:  # noqa: BLE001 - refresh() showed it in the message bar; the next reconnect tries again
+            log.info("refresh after the event stream came back failed", exc_info=True)
+            return
+        self.show_message("↻ back in touch with O2G: refreshed", INFO)
 
     def feed_all(self, events) -> Panel:
         """Apply recorded events in order (tests, replays)."""
