@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8443
 
-.PHONY: setup lab sim sim-stop test lint bench clean
+.PHONY: setup lab sim sim-stop test lint bench fuzz clean
 
 setup: $(STAMP)
 
@@ -35,6 +35,11 @@ test: setup
 ## Performance, as ratios measured side by side (benchmarks/)
 bench: setup
 	$(BIN)/python benchmarks/sim_speed.py
+
+## A long fuzz of every O2G route from the simulator's OpenAPI description (make test runs it short)
+fuzz: setup
+	O2G_FUZZ_EXAMPLES=$${O2G_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="" \
+		--timeout 3600 tests/integration/test_fuzz.py
 
 lint: setup
 	$(BIN)/ruff check helpers tests benchmarks
