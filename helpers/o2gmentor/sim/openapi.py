@@ -490,10 +490,16 @@ TAGS = [
 def op(tag: str, summary: str, ok: int = 204, resp: S | None = None, *, body: S | None = None,
        body_required: bool = True, query: tuple[str, ...] = (), login: bool = False, admin: bool = False,
        conflict: bool = False, security: list | None = None, desc: str | None = None,
-       content: dict[str, Any] | None = None) -> dict[str, Any]:
+       content: dict[str, Any] | None = None, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"tag": tag, "summary": summary, "ok": ok, "resp": resp, "body": body, "body_required": body_required,
             "query": (("loginName",) if login else ()) + query, "admin": admin, "conflict": conflict,
-            "security": security, "desc": desc, "content": content}
+            "security": security, "desc": desc, "content": content, "extra": extra or {}}
+
+
+# a PBX object path names a class (odd length) or an object (even length): the wrong method for it is 405
+WRONG_PATH_KIND = {"405": {"description": "POST needs a class path, PUT and DELETE an object path (Allow says which)",
+                           "headers": {"Allow": {"schema": STR}},
+                           "content": {"application/json": {"schema": ref("Error")}}}}
 
 
 TEL, RT, CL, VM, DIR = "Telephony", "Routing", "Communication log", "Voice mail", "Directory"
@@ -631,7 +637,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("DELETE", "~/messaging/mailboxes/{box}/voicemails"): op(VM, "Delete messages", login=True, query=("msgIds",)),
     ("GET", "~/messaging/mailboxes/{box}/voicemails/{vid}"): op(
         VM, "Download a message (WAV; a Range request gets 206 and marks it read)", 200, login=True,
-        content={"audio/wav": {"schema": {"type": "string", "format": "binary"}}}),
+        content={"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
+        extra={"206": {"description": "the part a Range header asked for (how Node marks a message read)",
+                       "headers": {"Content-Range": {"schema": STR}},
+                       "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}},
+               "416": {"description": "a Range beyond the message", "headers": {"Content-Range": {"schema": STR}}}}),
     ("DELETE", "~/messaging/mailboxes/{box}/voicemails/{vid}"): op(VM, "Delete a message", login=True),
     # directory
     ("POST", "~/directory/search"): op(DIR, "Start a search (at most 5 at once)", 201, body="DirectorySearch",
@@ -674,11 +684,12 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     ("GET", "~/pbxs/{node}/instances/{path}"): op(PBX, "A class's objects (odd path) or one object (even path)",
                                                   200, "PbxObject", admin=True, query=("filter", "attributes")),
     ("POST", "~/pbxs/{node}/instances/{path}"): op(PBX, "Create an object (Location: its URL)", 201,
-                                                   body="AttributesBody", admin=True, conflict=True),
+                                                   body="AttributesBody", admin=True, conflict=True,
+                                                   extra=WRONG_PATH_KIND),
     ("PUT", "~/pbxs/{node}/instances/{path}"): op(PBX, "Change an object's attributes", body="AttributesBody",
-                                                  admin=True, conflict=True),
+                                                  admin=True, conflict=True, extra=WRONG_PATH_KIND),
     ("DELETE", "~/pbxs/{node}/instances/{path}"): op(PBX, "Delete an object", admin=True, query=("force",),
-                                                     conflict=True),
+                                                     conflict=True, extra=WRONG_PATH_KIND),
     # users management
     ("GET", "~/usermanagement"): op(UM, "O2G users' logins (by node, or the one with a number)", 200, "LoginNames",
                                     admin=True, query=("nodeIds", "deviceNumber")),
@@ -911,7 +922,8 @@ def _responses(spec: dict[str, Any]) -> dict[str, Any]:
     codes.append("503")
     for code in codes:
         responses[code] = {"$ref": f"#/components/responses/E{code}"}
-    responses["default"] = {"$ref": "#/components/responses/Error"}
+    for code, answer in spec.get("extra", {}).items():
+        responses[code] = answer
     return responses
 
 
