@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8443
 
-.PHONY: setup lab sim sim-stop test lint bench fuzz clean
+.PHONY: setup lab sim sim-stop test lint bench fuzz mutation clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,12 @@ bench: setup
 fuzz: setup
 	O2G_FUZZ_EXAMPLES=$${O2G_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest -q -p no:cacheprovider -o addopts="" \
 		--timeout 3600 tests/integration/test_fuzz.py
+
+## Mutation testing (not part of `make test`): how many planted bugs the fast tests catch in the call model, the
+## simulator's sessions and subscriptions and the client's transport/session/events; a score per module
+## (target 80 %, see benchmarks/README.md). About an hour on 2 cores; MUTATION_JOBS=1 for one worker.
+mutation: setup
+	$(BIN)/python benchmarks/mutation.py
 
 lint: setup
 	$(BIN)/ruff check helpers tests benchmarks

@@ -1,0 +1,410 @@
+"""The client as an integrator's code uses it: what each call returns or raises, with which hint, how the session
+is found, kept and given back, and what an event stream delivers, to whom, and when (the transport against a
+scripted plain-HTTP server, the rest against the simulator over HTTPS)."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+
+from o2gmentor.client import O2G, O2GConnectionError, O2GError
+from o2gmentor.client import events as events_module
+from o2gmentor.client.events import EventStream
+from o2gmentor.client.transport import Transport, connection_failure, tls_failure, tls_hint
+from o2gmentor.sim.control_client import SimControl
+
+
+# ------------------------------------------------------------------------------------------------ a scripted server
+class Scripted(BaseHTTPRequestHandler):
+    """Answers what the test put in ``server.script[path]``: (status, headers, body bytes); records requests."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.server.seen.append((self.command, self.path, dict(self.headers), self.rfile.read(length)))
+        status, headers, body = self.server.script.get(self.path.split("?")[0], (404, {}, b""))
+        self.send_response(status)
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+
+@pytest.fixture(scope="module")
+def scripted():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    server.script, server.seen = {}, []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture()
+def web(scripted):
+    scripted.script.clear()
+    scripted.seen.clear()
+    scripted.url = f"http://127.0.0.1:{scripted.server_address[1]}"
+    return scripted
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+# ------------------------------------------------------------------------------------------------ transport
+def test_a_json_request_says_so_and_its_answer_is_parsed(web):
+    web.script["/x"] = (200, {**JSON, "Location": "/x/1"}, b'{"a": 1}')
+    transport = Transport()
+    body, headers = transport.request("POST", web.url + "/x", json_body={"b": 2}, params={"p": "q"},
+                                      with_headers=True)
+    assert body == {"a": 1} and headers["Location"] == "/x/1"
+    method, path, sent, data = web.seen[-1]
+    assert (method, path, json.loads(data)) == ("POST", "/x?p=q", {"b": 2})
+    assert sent["Accept"] == "application/json" and sent["Content-Type"] == "application/json"
+    assert transport.request("GET", web.url + "/x") == {"a": 1}
+    assert "Content-Type" not in web.seen[-1][2], "no body, no content type"
+
+
+def test_an_empty_or_non_json_answer(web):
+    web.script["/empty"] = (204, {}, b"")
+    web.script["/text"] = (200, {"Content-Type": "text/plain"}, b"plain words")
+    transport = Transport()
+    assert transport.request("DELETE", web.url + "/empty") is None
+    assert transport.request("GET", web.url + "/text") == "plain words"
+    with pytest.raises(O2GError) as err:
+        transport.request("GET", web.url + "/empty", expect_json=True, ok_empty=False)
+    assert err.value.status == 204 and "expected a JSON body" in str(err.value)
+    assert transport.request("GET", web.url + "/empty", expect_json=True) is None
+
+
+def test_a_refusal_is_an_o2g_error_with_its_body_and_retry_after(web):
+    web.script["/busy"] = (503, {**JSON, "Retry-After": "7"}, b'{"helpMessage": "restarting"}')
+    web.script["/gone"] = (404, {"Content-Type": "text/plain"}, b"nothing here")
+    with pytest.raises(O2GError) as err:
+        Transport().request("PUT", web.url + "/busy")
+    assert (err.value.status, err.value.method, err.value.retry_after) == (503, "PUT", 7.0)
+    assert err.value.url == web.url + "/busy" and err.value.message == "restarting"
+    with pytest.raises(O2GError) as err:
+        Transport().request("GET", web.url + "/gone")
+    assert err.value.status == 404 and err.value.body == "nothing here" and err.value.retry_after is None
+
+
+def test_a_download_gives_the_bytes_or_the_o2g_error(web):
+    web.script["/file.wav"] = (200, {"Content-Type": "audio/wav"}, b"RIFF\x00\x01")
+    web.script["/missing.wav"] = (404, JSON, b'{"helpMessage": "no such message"}')
+    transport = Transport()
+    assert transport.download(web.url + "/file.wav", params={"format": "wav"}) == b"RIFF\x00\x01"
+    assert web.seen[-1][1] == "/file.wav?format=wav" and web.seen[-1][2]["Accept"] == "*/*"
+    with pytest.raises(O2GError) as err:
+        transport.download(web.url + "/missing.wav")
+    assert err.value.status == 404 and err.value.message == "no such message"
+
+
+def test_a_server_that_never_answers_in_time_is_a_connection_error():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    try:
+        transport = Transport(timeout=(2.0, 0.3))
+        with pytest.raises(O2GConnectionError) as err:
+            transport.request("GET", f"http://127.0.0.1:{listener.getsockname()[1]}/slow")
+        assert err.value.reason == "no answer in time" and "slow or unreachable" in err.value.hint
+    finally:
+        listener.close()
+
+
+def test_a_url_requests_cannot_send_is_a_connection_error_not_a_crash():
+    with pytest.raises(O2GConnectionError) as err:
+        Transport().request("GET", "nothttp://o2g.example/api")
+    assert err.value.reason.startswith("the request failed (") and "check the URL" in err.value.hint
+
+
+def test_the_transport_verifies_with_its_bundle_or_the_system_store():
+    assert Transport("ca.pem").verify == "ca.pem" and Transport().verify is True
+    assert repr(Transport("ca.pem")) == "Transport(verify='ca.pem')"
+
+
+@pytest.mark.parametrize("host, exc, reason, hint", [
+    ("o2g.example", socket.gaierror(-2, "Name or service not known"), "the name o2g.example does not resolve",
+     "DNS"),
+    ("o2g.example", requests.exceptions.ConnectionError("Failed to resolve: NameResolutionError"),
+     "does not resolve", "hosts file"),
+    ("127.0.0.1", ConnectionRefusedError(111, "Connection refused"), "connection refused on 127.0.0.1:8443",
+     "is the simulator running?"),
+    ("o2g.example", ConnectionRefusedError(111, "Connection refused"), "connection refused on o2g.example:8443",
+     "check the port"),
+    ("o2g.example", OSError(113, "No route to host"), "o2g.example:8443 is unreachable", "firewall"),
+    ("localhost", OSError(113, "No route to host"), "localhost:8443 is unreachable", "run setup() again"),
+])
+def test_a_missing_answer_is_explained_by_its_cause(host, exc, reason, hint):
+    wrapped = requests.exceptions.ConnectionError(exc)
+    got_reason, got_hint = connection_failure(f"https://{host}:8443/api/rest", wrapped)
+    assert got_reason == reason or reason in got_reason
+    assert hint in got_hint
+    if "unreachable" in reason and host != "localhost":
+        assert "setup()" not in got_hint
+
+
+def test_an_unnamed_port_is_443_in_the_explanation():
+    reason, _ = connection_failure("https://o2g.example/api/rest", ConnectionRefusedError(111, "refused"))
+    assert reason == "connection refused on o2g.example:443"
+
+
+def test_tls_hints_name_the_bundle_or_ask_for_one():
+    assert "ca.pem" in tls_hint("ca.pem") and "never disable checks" in tls_hint("ca.pem")
+    assert "O2G_CA_BUNDLE" in tls_hint(None)
+    reason, hint = tls_failure("ca.pem", None)
+    assert reason == "TLS handshake failed (SSLError)" and "did not complete a TLS 1.2+ handshake" in hint
+
+
+# ------------------------------------------------------------------------------------------------ the session
+def _client(sim, login: str = "oxe1001", **kwargs) -> O2G:
+    site = sim.state.pbx.site
+    password = site.users[login].password if login in site.users else site.admins[login].password
+    return O2G(sim.info.address, login, password, ca_bundle=str(sim.ca_path), **kwargs)
+
+
+def test_connecting_finds_every_service_from_the_session_and_keeps_alive_within_the_ttl(fresh_sim):
+    with _client(fresh_sim) as alice:
+        assert alice.connected and not alice.is_admin
+        assert repr(alice) == f"O2G(host='{fresh_sim.info.address}', login='oxe1001', connected)"
+        base = alice.base_url
+        assert base == alice.session_info["privateBaseUrl"] and base.startswith("https://")
+        assert alice.services["telephony"] == base + "/telephony"
+        assert alice.services["users"] == base + "/users" and alice.services["logins"] == base + "/logins"
+        assert alice.services["eventsummary"] == base + "/eventsummary"
+        assert alice.service_url("routing") == base + "/routing"
+        assert alice.keepalive_period == pytest.approx(0.9 * alice.session_info["timeToLive"])
+        assert alice.descriptor["versions"][0]["id"] == "1.0"
+    assert not alice.connected and "not connected" in repr(alice)
+
+
+def test_an_administrator_session_and_a_user_without_a_service(fresh_sim):
+    with _client(fresh_sim, "admin") as admin:
+        assert admin.is_admin and "maintenance" in admin.services and "pbxmanagement" in admin.services
+    with _client(fresh_sim) as alice, pytest.raises(O2GError) as err:
+        alice.service_url("maintenance")
+    assert err.value.status == 403 and "no 'maintenance' service" in err.value.message
+
+
+def test_without_keepalive_or_ttl_no_keepalive_runs(fresh_sim, monkeypatch):
+    with _client(fresh_sim, keepalive=False) as alice:
+        assert alice.keepalive_period is None and alice._keepalive_thread is None  # noqa: SLF001
+    monkeypatch.setattr(fresh_sim.state, "session_ttl", 0)
+    with _client(fresh_sim) as bruno:
+        assert bruno.keepalive_period is None and bruno._keepalive_thread is None  # noqa: SLF001
+
+
+def test_a_short_ttl_keeps_alive_at_least_every_second(fresh_sim, monkeypatch):
+    monkeypatch.setattr(fresh_sim.state, "session_ttl", 1)
+    with _client(fresh_sim) as alice:
+        assert alice.keepalive_period == 1.0
+
+
+def test_a_keepalive_and_a_close_go_to_the_sessions_url(fresh_sim):
+    alice = _client(fresh_sim).connect()
+    alice.keepalive()
+    record = [r for r in SimControl(fresh_sim.info).sessions() if r["login"] == "oxe1001" and r["open"]][-1]
+    assert record["keepalives"] == 1 and record["application"] == "o2gmentor"
+    alice.close()
+    alice.close()  # twice: nothing to close the second time
+    closed = [r for r in SimControl(fresh_sim.info).sessions() if r["login"] == "oxe1001"][-1]
+    assert closed["closedBy"] == "logout"
+
+
+def test_closing_a_session_the_o2g_already_ended_is_quiet(fresh_sim):
+    alice = _client(fresh_sim).connect()
+    SimControl(fresh_sim.info).expire_sessions("oxe1001")
+    alice.close()
+    assert not alice.connected
+
+
+def test_a_wrong_password_says_which_login_was_refused(fresh_sim):
+    with pytest.raises(O2GError) as err:
+        O2G(fresh_sim.info.address, "oxe1001", "wrong", ca_bundle=str(fresh_sim.ca_path)).connect()
+    assert err.value.status == 401 and "refused the login 'oxe1001'" in err.value.hint
+
+
+def test_a_gateway_without_api_1_0_is_refused_at_connect(web):
+    web.script["/api/rest"] = (200, JSON, b'{"versions": [{"id": "2.0", "internalUrl": "x"}]}')
+    client = O2G(web.url.removeprefix("http://"), "oxe1001", "1001")
+    client.transport.request = lambda method, url, **kw: Transport.request(  # the scripted server speaks HTTP
+        client.transport, method, url.replace("https://", "http://"), **kw)
+    with pytest.raises(O2GError) as err:
+        client.connect()
+    assert err.value.status == 404 and "API version 1.0 is not offered" in err.value.message
+
+
+def test_a_request_drops_empty_parameters_and_sends_the_rest(fresh_sim):
+    with _client(fresh_sim, "admin") as admin:
+        logins = admin.request("GET", "logins", params={"companyPhone": None}, expect_json=True)
+        assert "oxe1002" in logins["loginNames"]
+        answer = admin.request("GET", "users", params={"companyPhone": "1002", "unused": None}, expect_json=True)
+        assert answer["loginName"] == "oxe1002"
+
+
+def test_user_info_is_cached_until_the_next_session(fresh_sim):
+    with _client(fresh_sim) as alice:
+        first = alice.user_info()
+        assert first["loginName"] == "oxe1001" and alice.user_info() is first
+        assert alice.default_device() == "1001"
+        alice.reconnect()
+        assert alice.user_info() is not first and alice.connected
+
+
+def test_the_default_device_falls_back_to_the_company_phone(fresh_sim):
+    with _client(fresh_sim) as alice:
+        alice._user_cache["ghost"] = {"devices": [], "companyPhone": "1099"}  # noqa: SLF001
+        assert alice.default_device("ghost") == "1099"
+
+
+def test_a_lone_client_without_a_password_does_not_log_in_again(fresh_sim):
+    alice = _client(fresh_sim).connect()
+    alice._password.value = ""  # noqa: SLF001 - as if no password had been given
+    SimControl(fresh_sim.info).expire_sessions("oxe1001")
+    with pytest.raises(O2GError) as err:
+        alice.users.get()
+    assert err.value.status in (401, 403)
+
+
+def test_every_service_facade_works_on_this_client(fresh_sim):
+    names = ["users", "telephony", "routing", "eventsummary", "comlog", "voicemail", "directory", "phone_set",
+             "system", "pbx_management", "user_management", "analytics", "agent", "pilots", "realtime",
+             "statistics", "ccd_management", "rsi"]
+    alice = _client(fresh_sim)
+    for name in names:
+        assert getattr(alice, name).o2g is alice, name
+
+
+# ------------------------------------------------------------------------------------------------ the event stream
+def test_a_stream_watches_the_named_users_and_stops_cleanly(connect, fresh_sim):
+    admin = connect("admin")
+    with admin.subscribe({"telephony": ["oxe1001", "oxe1002"]}) as stream:
+        assert stream.selectors == [{"ids": ["oxe1001", "oxe1002"], "names": ["telephony"]}]
+        assert re.fullmatch(r"EventStream\(telephony; live; \d+ events\)", repr(stream)), repr(stream)
+        SimControl(fresh_sim.info).dial("1001", "1002")
+        stream.wait_for("OnCallCreated", loginName="oxe1001")
+        stream.wait_for("OnCallCreated", loginName="oxe1002")
+        polling = stream.polling_url
+    assert stream.subscription_id is None and not stream.connected.is_set()
+    assert repr(stream).startswith("EventStream(telephony; not connected; ")
+    assert requests.post(polling, verify=str(fresh_sim.ca_path)).status_code == 404, "the subscription is deleted"
+
+
+def test_a_list_of_packages_applies_the_same_ids_to_each(connect):
+    alice = connect("oxe1001")
+    stream = EventStream(alice, ["telephony", "user"], ["oxe1001"])
+    assert stream.selectors == [{"ids": ["oxe1001"], "names": ["telephony"]},
+                                {"ids": ["oxe1001"], "names": ["user"]}]
+    assert EventStream(alice, ["telephony"]).selectors == [{"ids": [], "names": ["telephony"]}]
+
+
+def test_wait_for_returns_each_event_once_and_only_after_the_mark(connect, fresh_sim):
+    alice = connect("oxe1001")
+    control = SimControl(fresh_sim.info)
+    stream = alice.subscribe(["telephony"])
+    control.dial("1002", "1001")
+    first = stream.wait_for("OnCallCreated")
+    control.hangup("1002")
+    stream.wait_for("OnCallRemoved")
+    with pytest.raises(TimeoutError) as err:
+        stream.wait_for("OnCallCreated", timeout=0.2)  # the one seen was already returned
+    assert str(err.value) == "no OnCallCreated() within 0.2 s"
+    stream.mark()
+    control.dial("1003", "1001")
+    second = stream.wait_for("OnCallCreated")
+    assert second["callRef"] != first["callRef"]
+    with pytest.raises(TimeoutError) as err:
+        stream.wait_for("OnCallRemoved", timeout=0.1, callRef=first["callRef"])  # before the mark
+    assert "callRef=" in str(err.value)
+    assert "OnCallCreated" in stream.names() and stream.queue.qsize() == len(stream.events)
+    stream.stop()
+
+
+def test_callbacks_can_be_removed_and_a_broken_one_does_not_stop_the_others(connect, fresh_sim):
+    alice = connect("oxe1001")
+    got, removed = [], []
+
+    def broken(event):
+        raise RuntimeError("a bug in the application")
+
+    stream = alice.subscribe(["telephony"], on_event=broken)
+    stream.on(lambda e: got.append(e["eventName"]))
+    stream.on(removed.append)
+    stream.off(removed.append)
+    stream.off(print)  # never registered: nothing happens
+    SimControl(fresh_sim.info).dial("1002", "1001")
+    stream.wait_for("OnCallCreated")
+    assert "OnCallCreated" in got and removed == []
+    assert stream.connected.is_set()
+    stream.stop()
+
+
+def test_an_application_that_never_reads_the_queue_keeps_the_newest_events(connect, fresh_sim, monkeypatch):
+    monkeypatch.setattr(events_module, "HISTORY", 3)
+    alice = connect("oxe1001")
+    stream = alice.subscribe(["telephony"])
+    control = SimControl(fresh_sim.info)
+    control.dial("1002", "1001")
+    control.hangup("1002")
+    stream.wait_for("OnCallRemoved")
+    last = list(stream.events)
+    assert len(last) == 3 and last[-1]["eventName"] == "OnCallRemoved"
+    queued = [stream.queue.get_nowait() for _ in range(stream.queue.qsize())]
+    assert queued == last
+    stream.stop()
+
+
+def test_reconnect_callbacks_run_after_a_loss_not_at_the_start(connect, fresh_sim):
+    alice = connect("oxe1001")
+    stream = EventStream(alice, ["telephony"])
+    back, gone = [], []
+    stream.on_reconnect(back.append)
+    stream.on_reconnect(gone.append)
+    stream.off_reconnect(gone.append)
+    stream.off_reconnect(print)
+
+    def broken(_stream):
+        raise RuntimeError("a bug in the application")
+
+    stream.on_reconnect(broken)
+    stream.start()
+    assert back == [] and stream.reconnects == 0
+    stream.drop_connection()
+    deadline = time.monotonic() + 5
+    while not back and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert back == [stream] and gone == [] and stream.reconnects >= 1
+    SimControl(fresh_sim.info).dial("1002", "1001")
+    stream.wait_for("OnCallCreated")
+    stream.stop()
+
+
+def test_a_refused_subscription_is_an_o2g_error(connect):
+    alice = connect("oxe1001")
+    with pytest.raises(O2GError) as err:
+        alice.subscribe({"telephony": ["oxe1002"]})
+    assert err.value.status == 403
+
+
+def test_a_channel_that_never_opens_is_a_connection_error_and_the_subscription_is_removed(connect, fresh_sim,
+                                                                                          monkeypatch):
+    alice = connect("oxe1001")
+    stream = EventStream(alice, ["telephony"])
+    monkeypatch.setattr(stream, "_run", lambda: None)  # a reader that never sees OnChannelInformation
+    with pytest.raises(O2GConnectionError) as err:
+        stream.start(timeout=0.3)
+    assert "no OnChannelInformation within 0.3 s" in err.value.reason
+    assert stream.subscription_id is None

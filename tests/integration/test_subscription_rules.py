@@ -1,0 +1,306 @@
+"""Subscriptions and the event channel, as a developer meets them: what is accepted, what is refused and why,
+whose events reach which channel, and what happens to a channel when its subscription, its session or the
+network goes away (o2g-api-core.md §7; o2g-api-ccd.md §1.4 for the contact-center packages)."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+import requests
+
+from o2gmentor.sim.control_client import SimControl
+from tests.integration.test_sdk_contract import Channel as SdkChannel
+from tests.integration.test_sdk_contract import login_like_node
+
+ADMIN = ("admin", "admin-o2g")
+
+
+class Channel(SdkChannel):
+    """The SDK-like channel reader, closed at once (its socket shut) instead of at the next line."""
+
+    def close(self):
+        response = self._response
+        if response is None:
+            return
+        try:
+            response.raw._connection.sock.shutdown(socket.SHUT_RDWR)  # noqa: SLF001
+        except (AttributeError, OSError):
+            pass
+        super().close()
+
+
+def _session(sim, login: str = "oxe1001", password: str = "1001") -> tuple[requests.Session, str, dict]:
+    return login_like_node(sim.info.address, str(sim.ca_path), login, password)
+
+
+def _subscribe(sim, http: requests.Session, info: dict, body: dict) -> requests.Response:
+    return http.post(info["privateBaseUrl"] + "/subscriptions", json=body, verify=str(sim.ca_path))
+
+
+def _selectors(*selectors: dict, **extra) -> dict:
+    return {"filter": {"selectors": list(selectors)}, **extra}
+
+
+def _refused(response: requests.Response, status: int, *words: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == status
+    for word in words:
+        assert word in body["helpMessage"], (word, body["helpMessage"])
+    return body["helpMessage"]
+
+
+def _names(channel: Channel) -> list[str]:
+    return [e.get("eventName") for e in channel.lines]
+
+
+# ------------------------------------------------------------------------------------------------ accepted
+def test_an_accepted_subscription_gives_one_polling_url_for_the_chunked_json_channel(fresh_sim):
+    http, _, info = _session(fresh_sim)
+    r = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]}))
+    assert r.status_code == 200
+    answer = r.json()
+    assert (answer["status"], answer["mode"], answer["format"], answer["message"]) == ("ACCEPTED", "CHUNK", "JSON", "")
+    polling = f"{info['privateBaseUrl']}/events/{answer['subscriptionId']}"
+    assert answer["privatePollingUrl"] == answer["publicPollingUrl"] == polling
+
+
+@pytest.mark.parametrize("timeout", [0, 2.5, 10**6])
+def test_a_timeout_in_minutes_up_to_a_million_is_accepted(fresh_sim, timeout):
+    http, _, info = _session(fresh_sim)
+    r = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]}, timeout=timeout))
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize("body, words", [
+    ({}, ["'filter.selectors'"]),
+    ({"filter": []}, ["'filter.selectors'"]),
+    ({"filter": {"selectors": "telephony"}}, ["'filter.selectors'"]),
+    ({"filter": {"selectors": []}}, ["'filter.selectors'"]),
+    (_selectors("telephony"), ["each selector"]),
+    (_selectors({"ids": []}), ["'names'"]),
+    (_selectors({"ids": [], "names": []}), ["'names'"]),
+    (_selectors({"ids": [], "names": "telephony"}), ["'names'"]),
+    (_selectors({"ids": "oxe1001", "names": ["telephony"]}), ["'ids'"]),
+    (_selectors({"ids": [], "names": [7]}), ["unknown event package 7"]),
+    (_selectors({"ids": [], "names": ["phones"]}), ["unknown event package 'phones'", "telephony", "rsi"]),
+    (_selectors({"ids": [True], "names": ["telephony"]}), ["the ids of telephony are logins"]),
+    (_selectors({"ids": [10.5], "names": ["user"]}), ["the ids of user are logins"]),
+    (_selectors({"ids": ["ghost"], "names": ["telephony"]}), ["unknown user 'ghost'", "telephony"]),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout="5"), ["'timeout'"]),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout=True), ["'timeout'"]),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout=-1), ["'timeout'"]),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout=10**6 + 1), ["'timeout'"]),
+    (_selectors({"ids": [], "names": ["telephony"]}, webHookUrl="https://example.com/hook"), ["webhook"]),
+])
+def test_a_bad_subscription_is_400_saying_what_is_wrong(fresh_sim, body, words):
+    http, _, info = _session(fresh_sim)
+    _refused(_subscribe(fresh_sim, http, info, body), 400, *words)
+
+
+@pytest.mark.parametrize("names, ids, words", [
+    (["telephony"], ["oxe1002"], ["cannot watch oxe1002's events"]),
+    (["system"], [], ["system events are for administrator sessions only"]),
+    (["pilot"], ["3000"], ["pilot events are for administrator sessions only"]),
+    (["agent"], [], ["agent events need the CONTACTCENTER_AGENT licence"]),
+])
+def test_a_user_is_refused_other_peoples_and_admin_events_and_unlicensed_packages(fresh_sim, names, ids, words):
+    http, _, info = _session(fresh_sim)
+    _refused(_subscribe(fresh_sim, http, info, _selectors({"ids": ids, "names": names})), 403, *words)
+
+
+def test_a_user_may_name_itself_by_login_or_number_and_gets_its_own_events(fresh_sim):
+    http, _, info = _session(fresh_sim)
+    for ids in (["oxe1001"], ["1001"], [1001], []):
+        r = _subscribe(fresh_sim, http, info, _selectors({"ids": ids, "names": ["telephony"]}))
+        assert r.status_code == 200, (ids, r.text)
+        channel = Channel(r.json()["privatePollingUrl"], str(fresh_sim.ca_path))
+        assert channel.wait("OnUserStateModified")["loginName"] == "oxe1001"
+        channel.close()
+
+
+def test_an_administrator_must_name_the_users_and_each_must_hold_the_licence(fresh_sim):
+    http, _, info = _session(fresh_sim, *ADMIN)
+    _refused(_subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})), 400,
+             "an administrator must list the users to watch in the ids of telephony")
+    _refused(_subscribe(fresh_sim, http, info, _selectors({"ids": ["oxe1001", "oxe1012"], "names": ["telephony"]})),
+             403, "telephony events need the TELEPHONY_ADVANCED licence, which oxe1012 does not have")
+    _refused(_subscribe(fresh_sim, http, info, _selectors({"ids": ["oxe1002", "oxe1001", "oxe2001"],
+                                                           "names": ["agent"]})),
+             403, "which oxe1001, oxe1002 do not have")
+    # a package that needs no licence of the watched user
+    assert _subscribe(fresh_sim, http, info, _selectors({"ids": ["oxe1012"], "names": ["user"]})).status_code == 200
+
+
+def test_a_licence_that_expired_on_the_o2g_refuses_its_events(fresh_sim):
+    control = SimControl(fresh_sim.info)
+    http, _, info = _session(fresh_sim)
+    control.licence_expiring("ROXE_API_TEL_ADVANCED", -1)
+    try:
+        _refused(_subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})), 403,
+                 "TELEPHONY_ADVANCED")
+        assert _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["user"]})).status_code == 200
+    finally:
+        control.restore_licences()
+
+
+@pytest.mark.parametrize("ids, status, words", [
+    (["3000"], 200, []),
+    ([3100], 200, []),
+    ([], 400, ["the ids of pilot are pilot numbers (3000, 3100)"]),
+    (["3000", "9999"], 400, ["unknown: 9999"]),
+    ([True], 400, ["the ids of pilot are pilot numbers"]),
+    ([None], 400, ["the ids of pilot are pilot numbers"]),
+])
+def test_pilot_events_name_existing_pilots(fresh_sim, ids, status, words):
+    http, _, info = _session(fresh_sim, *ADMIN)
+    r = _subscribe(fresh_sim, http, info, _selectors({"ids": ids, "names": ["pilot"]}))
+    if status == 200:
+        assert r.status_code == 200, r.text
+    else:
+        _refused(r, status, *words)
+
+
+# ------------------------------------------------------------------------------------------------ the channel
+def test_selectors_for_the_same_package_add_up(fresh_sim):
+    """Two selectors of telephony (one user each): the channel carries both users' state and calls."""
+    http, _, info = _session(fresh_sim, *ADMIN)
+    r = _subscribe(fresh_sim, http, info, _selectors({"ids": ["oxe1002"], "names": ["telephony"]},
+                                                     {"ids": ["oxe1001"], "names": ["telephony", "user"]}))
+    channel = Channel(r.json()["privatePollingUrl"], str(fresh_sim.ca_path))
+    channel.wait("OnUserStateModified", loginName="oxe1002")
+    burst = [(e["eventName"], e["loginName"]) for e in channel.lines[1:5]]
+    assert burst == [("OnDeviceStateModified", "oxe1001"), ("OnUserStateModified", "oxe1001"),
+                     ("OnDeviceStateModified", "oxe1002"), ("OnUserStateModified", "oxe1002")]
+    SimControl(fresh_sim.info).dial("1001", "1002")
+    channel.wait("OnCallCreated", loginName="oxe1001")
+    channel.wait("OnCallCreated", loginName="oxe1002")
+    channel.close()
+
+
+def test_a_channel_carries_only_the_watched_users_events(fresh_sim):
+    control = SimControl(fresh_sim.info)
+    http, _, info = _session(fresh_sim)
+    r = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]}))
+    channel = Channel(r.json()["privatePollingUrl"], str(fresh_sim.ca_path))
+    channel.wait("OnChannelInformation")
+    control.dial("1002", "1003")  # two others call each other
+    control.dial("1004", "1001")  # then someone calls the watcher
+    channel.wait("OnCallCreated", loginName="oxe1001")
+    assert {e.get("loginName") for e in channel.lines if "loginName" in e} == {"oxe1001"}
+    channel.close()
+
+
+def test_session_scoped_events_reach_only_their_own_session(fresh_sim):
+    """rti/acdstats/rsi events belong to the session that asked for them: another administrator's channel on
+    the same package never sees them."""
+    ca = str(fresh_sim.ca_path)
+    channels, session_ids = [], []
+    for _ in range(2):
+        http, _, info = _session(fresh_sim, *ADMIN)
+        r = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["rti"]}))
+        channels.append(Channel(r.json()["privatePollingUrl"], ca))
+        sub_id = r.json()["subscriptionId"]
+        session_ids.append(fresh_sim.call(lambda s=sub_id: fresh_sim.state.subscriptions.subs[s].session.id))
+    for channel in channels:
+        channel.wait("OnChannelInformation")
+    bus = fresh_sim.state.pbx.bus
+    fresh_sim.call(bus.publish, "rti", f"session:{session_ids[0]}", {"eventName": "OnRtiTest", "n": 0})
+    fresh_sim.call(bus.publish, "rti", None, {"eventName": "OnRtiTest", "n": 1})  # no session named: everyone's
+    fresh_sim.call(bus.publish, "rti", "oxe1001", {"eventName": "OnRtiTest", "n": 2})  # keyed by a user: nobody's
+    fresh_sim.call(bus.publish, "pilot", None, {"eventName": "OnRtiTest", "n": 3})  # another package
+    channels[0].wait("OnRtiTest", n=1)
+    channels[1].wait("OnRtiTest", n=1)
+    time.sleep(0.2)
+    assert [e["n"] for e in channels[0].lines if e["eventName"] == "OnRtiTest"] == [0, 1]
+    assert [e["n"] for e in channels[1].lines if e["eventName"] == "OnRtiTest"] == [1]
+    for channel in channels:
+        channel.close()
+
+
+@pytest.mark.parametrize("method, path", [("POST", "events"), ("GET", "events"), ("POST", "ot"), ("GET", "ot")])
+def test_the_channel_opens_by_post_or_get_and_at_the_legacy_otevents_url(fresh_sim, method, path):
+    http, _, info = _session(fresh_sim)
+    sub = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
+    origin = info["privateBaseUrl"].split("/api/")[0]
+    url = sub["privatePollingUrl"] if path == "events" else f"{origin}/OTEvents?subscriptionId={sub['subscriptionId']}"
+    channel = Channel(url, str(fresh_sim.ca_path), method=method)
+    assert channel.wait("OnChannelInformation")["text"] == "Chunk started"
+    assert channel.status == 200
+    channel.close()
+    r = requests.request(method, url.replace(sub["subscriptionId"], "nope"), verify=str(fresh_sim.ca_path))
+    _refused(r, 404)
+
+
+def test_a_deleted_subscription_is_gone_for_its_session_only(fresh_sim):
+    ca = str(fresh_sim.ca_path)
+    alice, _, alice_info = _session(fresh_sim)
+    bruno, _, bruno_info = _session(fresh_sim, "oxe1002", "1002")
+    sub = _subscribe(fresh_sim, alice, alice_info, _selectors({"ids": [], "names": ["telephony"]})).json()
+    url = f"{alice_info['privateBaseUrl']}/subscriptions/{sub['subscriptionId']}"
+    _refused(bruno.delete(url, verify=ca), 404)  # someone else's: unknown to them, and it lives on
+    channel = Channel(sub["privatePollingUrl"], ca)
+    channel.wait("OnChannelInformation")
+    assert alice.delete(url, verify=ca).status_code == 204
+    assert channel.ended.wait(5), "the channel of a deleted subscription ends"
+    _refused(requests.post(sub["privatePollingUrl"], verify=ca), 404)
+    _refused(alice.delete(url, verify=ca), 404)
+    assert bruno_info["login"] == "oxe1002"
+
+
+def test_logging_out_ends_the_sessions_subscriptions(fresh_sim):
+    ca = str(fresh_sim.ca_path)
+    http, sessions_url, info = _session(fresh_sim)
+    subs = [_subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": [name]})).json()
+            for name in ("telephony", "user")]
+    assert http.delete(sessions_url, verify=ca).status_code == 204
+    for sub in subs:
+        _refused(requests.post(sub["privatePollingUrl"], verify=ca), 404)
+
+
+def test_a_dropped_channel_keeps_its_subscription_and_a_new_one_replaces_the_old(fresh_sim):
+    ca = str(fresh_sim.ca_path)
+    control = SimControl(fresh_sim.info)
+    http, _, info = _session(fresh_sim)
+    sub = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
+    _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["user"]}))  # no channel open: not counted
+    first = Channel(sub["privatePollingUrl"], ca)
+    first.wait("OnChannelInformation")
+    assert control.drop_channels() == 1
+    assert first.ended.wait(5)
+    assert control.drop_channels() == 0
+    second = Channel(sub["privatePollingUrl"], ca)
+    second.wait("OnChannelInformation")
+    third = Channel(sub["privatePollingUrl"], ca)  # a re-attach: the newest channel wins
+    third.wait("OnChannelInformation")
+    assert second.ended.wait(5), "the superseded channel is ended"
+    control.dial("1002", "1001")
+    third.wait("OnCallCreated", loginName="oxe1001")
+    assert "OnCallCreated" not in _names(second)
+    third.close()
+
+
+# ------------------------------------------------------------------------------------------------ promptness
+@pytest.fixture(scope="module")
+def quiet_sim(tmp_path_factory):
+    """A simulator whose channels send a keep-alive line only every 30 s: whatever arrives came by itself."""
+    from o2gmentor.sim.server import SimServer
+
+    server = SimServer(port=0, state_dir=tmp_path_factory.mktemp("quiet-sim"), keepalive_interval=30.0).start()
+    yield server
+    server.stop()
+
+
+def test_an_event_reaches_the_open_channel_at_once_not_with_the_next_keepalive(quiet_sim):
+    ca = str(quiet_sim.ca_path)
+    http, _, info = _session(quiet_sim)
+    sub = _subscribe(quiet_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
+    channel = Channel(sub["privatePollingUrl"], ca)
+    channel.wait("OnUserStateModified")
+    started = time.monotonic()
+    http.post(info["privateBaseUrl"] + "/telephony/calls", json={"deviceId": "1001", "callee": "1002"}, verify=ca)
+    channel.wait("OnCallCreated", timeout=10)
+    assert time.monotonic() - started < 5
+    channel.close()
