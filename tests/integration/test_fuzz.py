@@ -64,9 +64,18 @@ class World:
         return r
 
     def history(self) -> None:
-        """A missed call (→ comlog record, event summary) and a voice message for oxe2001."""
+        """A missed call (→ comlog record, event summary) and a voice message (id 1) for oxe2001."""
         self.ctl.outside_call("0612345678", "2001")
         self.ctl.hangup("0612345678")
+        overflow = {"overflowRoutes": [{"overflowType": "NO_ANSWER", "destinations": [{"type": "VOICEMAIL"}]}]}
+        assert self.admin_request("POST", "/routing/overflowroute?loginName=oxe2001", json=overflow).status_code == 204
+        self.ctl.outside_call("0612345678", "2001")
+        self.ctl.advance(25)  # no answer: the voice mail takes the call
+        self.ctl.advance(10)
+        self.ctl.hangup("0612345678")
+        self.admin_request("DELETE", "/routing/overflowroute?loginName=oxe2001")
+        box = self.admin_request("GET", "/messaging/mailboxes/VM4635_2001/voicemails?loginName=oxe2001").json()
+        assert [m["voicemailId"] for m in box["voicemails"]] == ["1"], box
 
     def values(self) -> dict[str, str]:
         """A live call of oxe2001 (2001 ↔ 1002), and the statistics requester and context: their ids."""
