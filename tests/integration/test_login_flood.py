@@ -21,7 +21,7 @@ def _state() -> SimState:
 
 
 def _requests_cost(store, token: str, n: int = 3000) -> float:
-    request = SimpleNamespace(cookies={COOKIE: token})
+    request = SimpleNamespace(headers={"Cookie": f"{COOKIE}={token}"}, cookies={COOKIE: token})
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
@@ -46,7 +46,7 @@ def test_an_authenticated_request_costs_the_same_after_5000_logins():
         store.open(store.authenticate(login, password), "flood")
     after = _requests_cost(store, mine.token)
     assert after / before < 3, f"a request got {after / before:.1f}× slower after 5 000 logins"
-    assert store.session_of(SimpleNamespace(cookies={COOKIE: mine.token})).login == "oxe1001"
+    assert store.session_of(SimpleNamespace(headers={"Cookie": f"{COOKIE}={mine.token}"}, cookies={})).login == "oxe1001"
 
 
 def test_expired_credentials_go_without_scanning_the_others():

@@ -15,6 +15,7 @@ import binascii
 import hashlib
 import heapq
 import itertools
+import re
 import secrets
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from o2gmentor.sim.api.app import SimState
 
 COOKIE = "AlcUserId"
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # a credential as secrets.token_urlsafe makes it
 CREDENTIAL_LIFETIME = 600  # seconds a credential may wait for its session (inferred)
 CREDENTIALS_PER_LOGIN = 64  # credentials one login may hold at once, in sessions or not (a simulator choice)
 
@@ -298,7 +300,7 @@ class SessionStore:
 
     # ---------------------------------------------------------------- request checks
     def credential_of(self, request: web.Request) -> Credential:
-        token = request.cookies.get(COOKIE)
+        token = cookie_token(request)
         if not token:
             raise O2GHttpError(401, "no AlcUserId cookie: authenticate first")
         cred = self.credentials.get(token)
@@ -324,6 +326,20 @@ class SessionStore:
             raise forbidden("The session doesn't exist: open one with POST /sessions")
         session.last_activity = self.now()
         return session
+
+
+def cookie_token(request: web.Request) -> str | None:
+    """The ``AlcUserId`` cookie of a request.
+
+    Every SDK sends this cookie alone (``Cookie: AlcUserId=<token>``): that header is read directly. Anything
+    else (several cookies, quotes, spaces) goes through aiohttp's full parser, whose ``request.cookies`` builds
+    a ``Morsel`` per cookie — a third of the simulator's own cost on an authenticated GET when used for all.
+    """
+    header = request.headers.get("Cookie", "")
+    name, sep, value = header.partition("=")
+    if sep and name == COOKIE and _PLAIN_TOKEN.fullmatch(value):
+        return value
+    return request.cookies.get(COOKIE)
 
 
 # -------------------------------------------------------------------- handlers
