@@ -4,6 +4,10 @@ Every operation changes the calls, then ``_commit()`` compares what each user sa
 after and publishes ``OnCallCreated`` / ``OnCallModified`` / ``OnCallRemoved`` and
 ``OnUserStateModified`` accordingly. The events are therefore always consistent with what a
 REST read returns at the same moment, whichever operation caused them.
+
+A commit costs what the changed calls cost, not what the site costs: a user's view is made only of the
+calls its devices are in, so only the parties of a call that appeared, ended or changed (its parties and
+their states, whom it was meant for or redirected by, its contact-center data) are looked at again.
 """
 
 from __future__ import annotations
@@ -101,6 +105,7 @@ class CallEngine:
         self._random = random.Random(seed)
         self.history = ParticipationTracker()
         self._views = self._all_views()
+        self._signatures: dict[str, tuple] = {}  # callRef → what its users' views are made of, at the last commit
 
     # ------------------------------------------------------------------ look-ups
     def _new_ref(self) -> str:
@@ -268,11 +273,40 @@ class CallEngine:
     def _all_views(self) -> dict[str, tuple[dict[str, dict[str, Any]], str]]:
         return {login: (self.views_of(login), self.user_state(login)) for login in self.site.users}
 
+    @staticmethod
+    def _signature(call: Call) -> tuple:
+        """Everything of a call that its users' views are made of (the rest — names, the user's other calls —
+        is either the site's data or another call's signature)."""
+        return (tuple((p.number, p.state) for p in call.parties), call.initial_called, call.last_redirecting,
+                call.acd, call.uuid, len(call.tags))
+
+    def _touched_logins(self) -> set[str]:
+        """The users whose views may have changed since the last commit: the parties, before and after, of
+        every call that appeared, ended or changed. Everybody else's views are the same as at the last commit."""
+        signatures = {ref: self._signature(call) for ref, call in self.calls.items()}
+        previous = self._signatures
+        numbers: set[str] = set()
+        for ref, signature in signatures.items():
+            old = previous.get(ref)
+            if old != signature:
+                numbers.update(number for number, _ in signature[0])
+                if old is not None:
+                    numbers.update(number for number, _ in old[0])
+        for ref, old in previous.items():
+            if ref not in signatures:
+                numbers.update(number for number, _ in old[0])
+        self._signatures = signatures
+        logins = {self._login_of(number) for number in numbers}
+        logins.discard(None)
+        return logins  # type: ignore[return-value]
+
     # ------------------------------------------------------------------ events
     def _commit(self, cause: str | None = None,
                 new_destination: dict[tuple[str, str], str] | None = None) -> None:
-        """Publish what changed for each user since the last commit."""
-        after = self._all_views()
+        """Publish what changed for each user since the last commit (users in site order, as before)."""
+        touched = self._touched_logins()
+        after = {login: (self.views_of(login), self.user_state(login))
+                 for login in self.site.users if login in touched}
         for login, (views, ustate) in after.items():
             old_views, old_state = self._views.get(login, ({}, "FREE"))
             for ref in old_views:  # removals first: a call replaced by another ends before the new one shows
@@ -292,12 +326,13 @@ class CallEngine:
             if ustate != old_state:
                 self.bus.publish("telephony", login,
                                  {"eventName": "OnUserStateModified", "loginName": login, "state": ustate})
-        self._views, before = after, self._views
+        before = {login: self._views.get(login, ({}, "FREE")) for login in after}
+        self._views.update(after)
         for observer in list(self.observers):
             observer()
         now = self.clock.now()
         for login, (views, _) in after.items():  # after the telephony events: ended calls go to the comlog
-            old_views = before.get(login, ({}, "FREE"))[0]
+            old_views = before[login][0]
             for ref in sorted(set(old_views) | set(views)):
                 self.history.observe(login, ref, old_views.get(ref), views.get(ref), cause, now)
 
