@@ -235,6 +235,8 @@ class ContactCenter:
             self.publish_state(op)
 
     def _close_period(self, op: Operator, now: float) -> None:
+        """End the operator's open period: the newest of its periods, near the end of the list (a call for an
+        operator without one would scan the whole history: ``_set`` is the only caller, once per change)."""
         for period in reversed(self.periods):
             if period.login == op.login and period.end is None:
                 period.end = now
@@ -275,7 +277,6 @@ class ContactCenter:
             return
         if op.sub == BUSY:
             raise CcdError(409, f"{op.login} is handling a call: release it first")
-        self._close_period(op, self.clock.now())
         op.autopilot = False
         op.pending_withdraw = None
         self.listening.pop(op.login, None)
