@@ -46,7 +46,8 @@ def test_an_authenticated_request_costs_the_same_after_5000_logins():
         store.open(store.authenticate(login, password), "flood")
     after = _requests_cost(store, mine.token)
     assert after / before < 3, f"a request got {after / before:.1f}× slower after 5 000 logins"
-    assert store.session_of(SimpleNamespace(headers={"Cookie": f"{COOKIE}={mine.token}"}, cookies={})).login == "oxe1001"
+    request = SimpleNamespace(headers={"Cookie": f"{COOKIE}={mine.token}"}, cookies={})
+    assert store.session_of(request).login == "oxe1001"
 
 
 def test_expired_credentials_go_without_scanning_the_others():
