@@ -32,9 +32,14 @@ test: setup
 	$(BIN)/o2gmentor build --check
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env tests notebooks solutions exercises
 
-## Performance, as ratios measured side by side (benchmarks/)
+## Performance (not part of `make test`): every figure of benchmarks/README.md measured side by side in one run
+## against servers in their own processes, with wrk as the load generator (installed from Debian's packages when
+## missing and this is root; otherwise an async aiohttp client stands in). About 15 min on 2 cores.
 bench: setup
-	$(BIN)/python benchmarks/sim_speed.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && (apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -qq wrk; }) || echo "wrk not installed (apt-get install wrk): \
+		the REST figure uses the aiohttp client instead"; }
+	$(BIN)/python benchmarks/bench.py
 
 ## A long fuzz of every O2G route from the simulator's OpenAPI description (make test runs it short)
 fuzz: setup

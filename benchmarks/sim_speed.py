@@ -36,17 +36,19 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def contact_center_hour() -> None:
-    def one_hour(listen: bool) -> tuple[float, int, int]:
-        pbx = Pbx(load("default"), with_history=False)
-        events: list = []
-        if listen:
-            pbx.bus.listen(lambda *event: events.append(event))
-        pbx.ccd.staff(True)
-        pbx.ccd.start_traffic()
-        wall = timed(lambda: pbx.clock.advance(3600))
-        return wall, len(pbx.ccd.records) + len(pbx.ccd.acd_calls), len(events)
+def one_hour(listen: bool) -> tuple[float, int, int]:
+    """One simulated contact-center hour: (wall seconds, customer calls, events heard by a listener)."""
+    pbx = Pbx(load("default"), with_history=False)
+    events: list = []
+    if listen:
+        pbx.bus.listen(lambda *event: events.append(event))
+    pbx.ccd.staff(True)
+    pbx.ccd.start_traffic()
+    wall = timed(lambda: pbx.clock.advance(3600))
+    return wall, len(pbx.ccd.records) + len(pbx.ccd.acd_calls), len(events)
 
+
+def contact_center_hour() -> None:
     quiet, calls, _ = one_hour(False)
     watched, _, events = one_hour(True)
     print(f"contact center, one simulated hour: {calls} customer calls in {quiet:.3f} s wall time")
