@@ -147,6 +147,7 @@ def _pyproject(group: Group, ws: Path) -> str:
 
 
 def _extract(rev: str, path: str, into: Path) -> None:
+    into.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(["git", "archive", rev, path], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
 

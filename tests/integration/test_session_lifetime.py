@@ -244,3 +244,48 @@ def test_the_descriptor_points_at_this_servers_authenticate_url(fresh_sim):
     url = f"https://{fresh_sim.info.address}/api/rest/authenticate?version=1.0"
     assert r["versions"] == [{"id": "1.0", "status": "CURRENT", "publicUrl": url, "internalUrl": url}]
     assert isinstance(r["serverInfo"]["haMode"], bool) and r["custoFeatures"] == []
+
+
+# ------------------------------------------------------------------------------------------------ the session table
+def test_the_session_table_shows_age_idle_time_and_who(fresh_sim):
+    admin = Login(fresh_sim, "admin", "admin-o2g")
+    _advance(fresh_sim, 30)
+    record = admin.record()
+    assert (record["login"], record["admin"], record["open"], record["closedBy"]) == ("admin", True, True, None)
+    assert record["timeToLive"] == admin.info["timeToLive"] and record["application"] == "lifetime"
+    assert record["creationDate"] == admin.info["creationDate"]
+    assert record["age"] == pytest.approx(30, abs=1) and record["idle"] == pytest.approx(30, abs=1)
+    admin.get()
+    record = admin.record()
+    assert record["age"] == pytest.approx(30, abs=1) and record["idle"] == pytest.approx(0, abs=1)
+    admin.http.delete(admin.sessions_url, verify=admin.ca)
+    _advance(fresh_sim, 100)
+    assert admin.record()["age"] == pytest.approx(30, abs=1), "a closed session's age stops at its end"
+    assert len(admin.record()["credentialSha256"]) == 16
+
+
+def test_ageing_a_login_ages_its_credentials_too(fresh_sim):
+    control = SimControl(fresh_sim.info)
+    waiting = Login(fresh_sim, "oxe1006", "1006", open_session=False)
+    other = Login(fresh_sim, "oxe1007", "1007", open_session=False)
+    in_session = Login(fresh_sim, "oxe1006", "1006")
+    assert control.age_sessions("oxe1006", CREDENTIAL_LIFETIME + 1) == 1
+    assert _status(waiting.open()) == 401, "its credential waited too long"
+    assert other.open().status_code == 200, "another login's credential did not age"
+    assert in_session.record()["age"] == pytest.approx(CREDENTIAL_LIFETIME + 1, abs=1)
+    assert _status(in_session.get()) == 200, "600 s is well within the session's TTL"
+    assert control.age_sessions("oxe1006", 0) == 1 and control.age_sessions("nobody", 10) == 0
+
+
+def test_the_basic_scheme_is_case_insensitive_and_the_password_may_hold_a_colon(fresh_sim):
+    import base64
+
+    alice = Login(fresh_sim, open_session=False)
+    token = base64.b64encode(b"oxe1001:1001").decode()
+    assert requests.get(alice.auth_url, headers={"Authorization": f"basic {token}"}, verify=alice.ca).status_code == 200
+    fresh_sim.call(setattr, fresh_sim.state.pbx.site.users["oxe1008"], "password", "a:b")
+    try:
+        assert requests.get(alice.auth_url, auth=("oxe1008", "a:b"), verify=alice.ca).status_code == 200
+        assert _status(requests.get(alice.auth_url, auth=("oxe1008", "a"), verify=alice.ca)) == 401
+    finally:
+        fresh_sim.call(setattr, fresh_sim.state.pbx.site.users["oxe1008"], "password", "1008")
