@@ -5,7 +5,9 @@ in the control API's session table. No test sleeps."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+import time
+from datetime import datetime, timezone
 
 import pytest
 import requests
@@ -152,8 +154,9 @@ def test_logout_ends_the_session_and_its_credential(fresh_sim):
     assert alice.http.delete(alice.sessions_url, verify=alice.ca).status_code == 204
     refused = alice.get()
     assert _status(refused) == 401 and "authenticate again" in refused.json()["helpMessage"]
+    assert _status(alice.keepalive()) == 401  # a late keep-alive, counted too
     record = alice.record()
-    assert (record["open"], record["closedBy"], record["lateRequests"]) == (False, "logout", 1)
+    assert (record["open"], record["closedBy"], record["lateRequests"]) == (False, "logout", 2)
 
 
 def test_a_credential_without_a_session_is_403_with_what_to_do(fresh_sim):
@@ -201,7 +204,8 @@ def test_only_an_administrator_opens_a_session_for_another_account(fresh_sim):
 
 def test_the_application_name_is_trimmed_and_recorded(fresh_sim):
     alice = Login(fresh_sim, open_session=False)
-    assert _status(alice.open(applicationName="   ")) == 400
+    refused = alice.open(applicationName="   ")
+    assert _status(refused) == 400 and refused.json()["helpMessage"] == "'applicationName' is missing"
     r = alice.http.post(alice.sessions_url, json={"APPLICATIONNAME": "  crm  "}, verify=alice.ca)
     assert r.status_code == 200
     assert alice.record()["application"] == "crm"
@@ -232,11 +236,18 @@ def test_authenticate_answers_the_sessions_url_and_a_secure_cookie(fresh_sim):
     assert no_version.status_code == 200
 
 
-@pytest.mark.parametrize("header", ["Bearer abc", "Basic", "Basic bm9jb2xvbg==x", "Basic //79"])
-def test_authorization_that_is_not_basic_credentials_is_a_401_challenge(fresh_sim, header):
+@pytest.mark.parametrize("header, says", [
+    ("Bearer abc", "Basic authentication is required"),
+    ("Basic", "Basic authentication is required"),
+    ("Basic bm9jb2xvbg==x", "malformed Basic credentials"),
+    ("Basic //79", "malformed Basic credentials"),
+    ("Basic " + __import__("base64").b64encode(b"oxe1001:nope").decode(), "wrong login or password"),
+])
+def test_authorization_that_is_not_good_basic_credentials_is_a_401_challenge(fresh_sim, header, says):
     alice = Login(fresh_sim, open_session=False)
     r = requests.get(alice.auth_url, headers={"Authorization": header}, verify=alice.ca)
     assert _status(r) == 401 and r.headers["WWW-Authenticate"] == 'Basic realm="O2G"'
+    assert r.json()["helpMessage"] == says
 
 
 def test_the_descriptor_points_at_this_servers_authenticate_url(fresh_sim):
@@ -244,6 +255,8 @@ def test_the_descriptor_points_at_this_servers_authenticate_url(fresh_sim):
     url = f"https://{fresh_sim.info.address}/api/rest/authenticate?version=1.0"
     assert r["versions"] == [{"id": "1.0", "status": "CURRENT", "publicUrl": url, "internalUrl": url}]
     assert isinstance(r["serverInfo"]["haMode"], bool) and r["custoFeatures"] == []
+    assert set(r["serverInfo"]) == set(fresh_sim.state.pbx.scenario["server"]) | {"haMode"}
+    assert r["serverInfo"]["productName"]
 
 
 # ------------------------------------------------------------------------------------------------ the session table
@@ -289,3 +302,52 @@ def test_the_basic_scheme_is_case_insensitive_and_the_password_may_hold_a_colon(
         assert _status(requests.get(alice.auth_url, auth=("oxe1008", "a"), verify=alice.ca)) == 401
     finally:
         fresh_sim.call(setattr, fresh_sim.state.pbx.site.users["oxe1008"], "password", "1008")
+
+
+def test_dates_are_utc_whatever_the_servers_time_zone(fresh_sim, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30: a local date would be hours off
+    time.tzset()
+    try:
+        info = Login(fresh_sim).info
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    created = datetime.fromisoformat(info["creationDate"].replace("Z", "+00:00"))
+    now = datetime.fromtimestamp(fresh_sim.call(fresh_sim.state.sessions.now), timezone.utc)  # the session clock
+    assert abs((now - created).total_seconds()) < 60
+    assert os.environ.get("TZ") is None
+
+
+def test_the_table_keeps_the_latest_200_closed_sessions(fresh_sim):
+    store = fresh_sim.state.sessions
+
+    def churn() -> None:
+        for n in range(230):
+            store.close(store.open(store.authenticate("oxe1009", "1009"), f"app-{n}"), reason="logout")
+
+    fresh_sim.call(churn)
+    closed = [r for r in SimControl(fresh_sim.info).sessions() if not r["open"]]
+    assert len(closed) == 200 and closed[-1]["application"] == "app-229" and closed[0]["application"] == "app-30"
+
+
+def test_deadlines_hold_after_the_index_was_compacted(fresh_sim):
+    """Thousands of short sessions leave stale deadline entries that get compacted away: a credential still
+    waiting and a session still open must expire on time all the same."""
+    store = fresh_sim.state.sessions
+
+    def setup() -> tuple[str, str]:
+        live = store.open(store.authenticate("oxe1010", "1010"), "live")
+        waiting = store.authenticate("oxe1011", "1011")
+        for n in range(400):
+            store.close(store.open(store.authenticate("oxe1009", "1009"), f"short-{n}"), reason="logout")
+        return live.credential, waiting.token
+
+    live, waiting = fresh_sim.call(setup)
+    assert fresh_sim.call(lambda: len(store._session_deadlines) + len(store._cred_deadlines)) < 400  # noqa: SLF001
+    _advance(fresh_sim, CREDENTIAL_LIFETIME + 1)
+    fresh_sim.call(store.expire_all_due)
+    assert fresh_sim.call(lambda: (waiting in store.credentials, live in store.sessions)) == (False, True)
+    _advance(fresh_sim, fresh_sim.state.session_ttl * 1.2)
+    fresh_sim.call(store.expire_all_due)
+    assert fresh_sim.call(lambda: live in store.sessions) is False
+    assert [r["closedBy"] for r in SimControl(fresh_sim.info).sessions() if r["application"] == "live"] == ["expired"]
