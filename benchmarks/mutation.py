@@ -78,7 +78,7 @@ GROUPS: dict[str, Group] = {
 # 1. mutmut runs, for each mutant, the tests that reached the mutated function while it measured them; but what
 #    runs once when the session-scoped simulator starts (its route tables, its stores) is reached during the
 #    first test that uses the simulator only, and would be tested by that test alone. Every test that uses the
-#    simulator goes through what was built then: a function reached at the start and by no later test counts as
+#    simulator goes through what was built then: a function reached while the first simulator started counts as
 #    reached by every test that uses the simulator.
 # 2. Each mutant's tests run fastest first (mutmut stops at the first failure).
 STARTUP_PLUGIN = '''
@@ -114,8 +114,7 @@ def pytest_sessionfinish(session, exitstatus):
 
     tests_of = state().tests_by_mangled_function_name
     for function in _sim_startup:
-        if len(tests_of.get(function, ())) <= 1:
-            tests_of[function] = set(tests_of.get(function, ())) | set(_sim_tests)
+        tests_of[function] = set(tests_of.get(function, ())) | set(_sim_tests)
 
 
 def pytest_collection_modifyitems(session, config, items):
