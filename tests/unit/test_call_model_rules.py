@@ -68,7 +68,7 @@ def test_without_a_voice_mail_a_ringing_call_cannot_go_to_it(pbx):
     ref = pbx.calls.make_call("1001", "1002")
     assert "redirectToVoiceMail" not in call_caps(pbx, ref, "oxe1002")
     err = refused(pbx.calls.redirect, ref, "1002", "VOICEMAIL")
-    assert (err.status, err.cause) == (400, "INVALID_DESTINATION")
+    assert (err.status, err.cause, err.message) == (400, "INVALID_DESTINATION", "no voice mail here")
 
 
 def test_an_active_call_offers_hold_and_transfer_and_a_held_one_retrieve(pbx):
@@ -143,13 +143,15 @@ def test_hanging_up_a_set_ends_its_live_call_before_a_held_one(pbx):
     assert pbx.calls.hang_up_device("1001") == [held]
     err = refused(pbx.calls.hang_up_device, "1001")
     assert (err.status, err.error_type, err.cause) == (409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE")
+    assert err.message == "1001 is idle"
 
 
 def test_answering_the_set_answers_what_rings_on_it(pbx):
     ref = pbx.calls.make_call("1001", "1002")
     assert pbx.calls.answer_device("1002") == ref
     err = refused(pbx.calls.answer_device, "1003")
-    assert (err.status, err.cause) == (409, "INVALID_DEVICE_STATE") and "nothing rings on 1003" in str(err)
+    assert (err.status, err.error_type, err.cause) == (409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE")
+    assert err.message == "nothing rings on 1003"
 
 
 def test_leaving_a_conference_keeps_it_going_and_the_last_two_leaving_ends_it(pbx, rec):
@@ -163,6 +165,7 @@ def test_leaving_a_conference_keeps_it_going_and_the_last_two_leaving_ends_it(pb
     assert events(rec, "oxe1003", "OnCallRemoved")[-1]["cause"] == "PARTICIPANT_LEFT"
     err = refused(pbx.calls.drop_participant, conf, "1001", "1003")
     assert (err.status, err.error_type, err.cause) == (404, "LEG_NOT_FOUND", "INVALID_DATA")
+    assert err.message == f"no participant 1003 in {conf}"
     err = refused(pbx.calls.drop_participant, conf, "1001", "1001")
     assert err.status == 404
     pbx.calls.drop_me(conf, "1002")
@@ -176,7 +179,8 @@ def test_a_supervisor_joins_a_call_once(pbx, rec):
     assert pbx.calls.calls[ref].party("1005").state == "ACTIVE"
     assert events(rec, "oxe1005", "OnCallCreated")[-1]["cause"] == "INTRUSION"
     err = refused(pbx.calls.join, ref, "1005", "INTRUSION")
-    assert (err.status, err.cause) == (409, "INVALID_CONNECTION_STATE")
+    assert (err.status, err.error_type, err.cause) == (409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE")
+    assert err.message == "1005 is in the call already"
 
 
 def test_a_set_put_out_of_service_says_so_and_refuses_to_call(pbx, rec):
@@ -189,19 +193,21 @@ def test_a_set_put_out_of_service_says_so_and_refuses_to_call(pbx, rec):
     assert state["deviceStates"] == {"deviceStates": [{"deviceId": "1002", "state": "OUT_OF_SERVICE"}]}
     assert state["userState"] == "FREE" and state["calls"] == []
     err = refused(pbx.calls.set_device_state, "9999", "IN_SERVICE")
-    assert (err.status, err.cause) == (404, "INVALID_DEVICE")
+    assert (err.status, err.error_type, err.cause) == (404, "BAD_PARAMETER_VALUE", "INVALID_DEVICE")
+    assert err.message == "9999 is not a device"
 
 
 # ------------------------------------------------------------------------------------------------ refusals
-@pytest.mark.parametrize("device, callee, status, cause", [
-    ("9999", "1002", 400, "INVALID_CALLING"),
-    ("1001", "", 400, "INVALID_DESTINATION"),
-    ("1001", "1001", 400, "INVALID_DESTINATION"),
-    ("1001", "12", 400, "INVALID_DESTINATION"),
+@pytest.mark.parametrize("device, callee, status, cause, says", [
+    ("9999", "1002", 400, "INVALID_CALLING", "9999 is not a device"),
+    ("1001", "", 400, "INVALID_DESTINATION", "callee is missing"),
+    ("1001", "1001", 400, "INVALID_DESTINATION", "a device cannot call itself"),
+    ("1001", "12", 400, "INVALID_DESTINATION", "12 is not a valid number"),
 ])
-def test_make_call_refusals_name_the_wrong_part(pbx, device, callee, status, cause):
+def test_make_call_refusals_name_the_wrong_part(pbx, device, callee, status, cause, says):
     err = refused(pbx.calls.make_call, device, callee)
-    assert (err.status, err.error_type, err.cause) == (status, "BAD_PARAMETER_VALUE", cause)
+    assert (err.status, err.error_type, err.cause, err.message) == (status, "BAD_PARAMETER_VALUE", cause, says)
+    assert str(err) == says
     assert pbx.calls.calls == {}
 
 
@@ -209,13 +215,14 @@ def test_a_set_already_placing_a_call_cannot_place_another(pbx):
     pbx.calls.make_call("1001", "1002")
     err = refused(pbx.calls.make_call, "1001", "1003")
     assert (err.status, err.error_type, err.cause) == (409, "INCOMPATIBLE_WITH_STATE", "INVALID_DEVICE_STATE")
+    assert err.message == "device 1001 is already placing a call"
 
 
 def test_without_consultation_a_set_in_a_call_cannot_call(pbx):
     ref = pbx.calls.make_call("1001", "1002")
     pbx.calls.answer(ref, "1002")
     err = refused(lambda: pbx.calls.make_call("1001", "1003", consultation=False))
-    assert (err.status, err.cause) == (409, "INVALID_DEVICE_STATE")
+    assert (err.status, err.cause, err.message) == (409, "INVALID_DEVICE_STATE", "device 1001 is in a call")
     assert pbx.calls.calls[ref].party("1001").state == "ACTIVE", "the call in progress is not put on hold"
 
 
@@ -223,6 +230,7 @@ def test_a_set_outside_the_call_is_403_and_a_wrong_state_409(pbx):
     ref = pbx.calls.make_call("1001", "1002")
     err = refused(pbx.calls.hold, ref, "1003")
     assert (err.status, err.error_type, err.cause) == (403, "UNAUTHORIZED", "INVALID_DEVICE")
+    assert err.message == f"device 1003 is not in call {ref}"
     err = refused(pbx.calls.hold, ref, "1002")
     assert (err.status, err.error_type, err.cause) == (409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE")
     assert "cannot hold: device 1002 is RINGING_INCOMING" in str(err)
@@ -233,13 +241,15 @@ def test_a_set_outside_the_call_is_403_and_a_wrong_state_409(pbx):
     assert err.status == 409
     err = refused(pbx.calls.call, "feedbeef")
     assert (err.status, err.error_type, err.cause) == (404, "CALL_REFERENCE_NOT_FOUND", "INVALID_CALL_ID")
+    assert err.message == "call feedbeef not found"
 
 
 def test_transfer_and_merge_need_two_different_calls_one_held(pbx):
     first = pbx.calls.make_call("1001", "1002")
     pbx.calls.answer(first, "1002")
     err = refused(pbx.calls.transfer, first, first, "1001")
-    assert (err.status, err.cause) == (400, "INVALID_CALL_ID")
+    assert (err.status, err.error_type, err.cause) == (400, "BAD_PARAMETER_VALUE", "INVALID_CALL_ID")
+    assert err.message == "the two calls are the same"
     second = pbx.calls.make_call("1001", "1003")
     err = refused(pbx.calls.merge, first, second, "1001")  # the arguments swapped: the "held" one rings out
     assert err.status == 409
@@ -249,19 +259,23 @@ def test_blind_transfer_and_redirect_refuse_impossible_targets(pbx):
     ref = pbx.calls.make_call("1001", "1002")
     for target in ("1002", "1001"):
         err = refused(pbx.calls.redirect, ref, "1002", target)
-        assert (err.status, err.cause) == (400, "INVALID_DESTINATION")
+        assert (err.status, err.error_type, err.cause) == (400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION")
+        assert err.message == f"cannot redirect to {target}"
     pbx.calls.answer(pbx.calls.make_call("1003", "1004"), "1004")
     err = refused(pbx.calls.redirect, ref, "1002", "1004")
     assert (err.status, err.error_type, err.cause) == (409, "INCOMPATIBLE_WITH_STATE", "RESOURCE_BUSY")
+    assert err.message == "1004 is busy"
     pbx.calls.answer(ref, "1002")
     for target in ("1001", "1002"):
         err = refused(pbx.calls.blind_transfer, ref, "1001", target)
-        assert (err.status, err.cause) == (400, "INVALID_DESTINATION")
+        assert (err.status, err.error_type, err.cause) == (400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION")
+        assert err.message == f"cannot transfer to {target}"
 
 
 def test_an_outside_caller_may_only_call_a_set_or_a_pilot(pbx):
     err = refused(pbx.calls.outside_call, OUTSIDE, VM)
-    assert (err.status, err.cause) == (400, "INVALID_DESTINATION")
+    assert (err.status, err.error_type, err.cause) == (400, "BAD_PARAMETER_VALUE", "INVALID_DESTINATION")
+    assert err.message == "4000 is neither a device nor a pilot"
     ref = pbx.calls.outside_call(OUTSIDE, "1002")
     participant = view(pbx, ref, "oxe1002")["participants"][0]
     assert participant["participantId"] == OUTSIDE and participant["state"] == "RINGING_OUTGOING"
@@ -412,3 +426,12 @@ def test_a_recorder_names_events_per_user_and_forgets_on_clear():
     rec.stop()
     bus.publish("telephony", "a", {"eventName": "Three"})
     assert rec.events == []
+
+
+def test_an_outside_call_from_a_local_number_is_an_ordinary_call(pbx):
+    ref = pbx.calls.outside_call("1003", "1002")
+    assert view(pbx, ref, "oxe1003")["legs"][0]["state"] == "RINGING_OUTGOING"
+    assert pbx.calls.calls[ref].party("1003").login == "oxe1003"
+    ref = pbx.calls.outside_call(OUTSIDE, "1004")
+    assert pbx.calls.calls[ref].party(OUTSIDE).login is None
+    assert view(pbx, ref, "oxe1004")["callData"]["initialCalled"] == {"id": {"phoneNumber": "1004"}}
