@@ -13,6 +13,7 @@ through pytest-timeout, and mutmut adds a CPU-time limit of 15 x the tests' meas
     python benchmarks/mutation.py --from <commit> [group…]  # the code and tests of a commit (e.g. a baseline)
     python benchmarks/mutation.py --report        # the scores of the last run, without running anything
     MUTATION_JOBS=1 python benchmarks/mutation.py # one worker (default: 2)
+    MUTATION_WORKSPACES=/tmp/m python benchmarks/mutation.py  # workspaces elsewhere (two runs side by side)
 
 Prints one line per module, ``<module>: <detected>/<mutants> detected (<score> %, target 80 %, met|missed)``,
 and writes the survivors of each group to build/mutation/<group>/survivors.txt (``mutmut show <name>`` in
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILD = ROOT / "build" / "mutation"
+BUILD = Path(os.environ.get("MUTATION_WORKSPACES") or ROOT / "build" / "mutation")  # one workspace per group
 TARGET = 80.0
 PER_TEST_TIMEOUT = 30  # seconds of wall clock per test (pytest-timeout): a mutant that hangs is detected
 

@@ -43,12 +43,14 @@ def _selectors(*selectors: dict, **extra) -> dict:
     return {"filter": {"selectors": list(selectors)}, **extra}
 
 
-def _refused(response: requests.Response, status: int, *words: str) -> str:
+def _refused(response: requests.Response, status: int, *words: str, exact: str | None = None) -> str:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["code"] == status
     for word in words:
         assert word in body["helpMessage"], (word, body["helpMessage"])
+    if exact is not None:
+        assert body["helpMessage"] == exact
     return body["helpMessage"]
 
 
@@ -74,30 +76,38 @@ def test_a_timeout_in_minutes_up_to_a_million_is_accepted(fresh_sim, timeout):
     assert r.status_code == 200, r.text
 
 
-@pytest.mark.parametrize("body, words", [
-    ({}, ["'filter.selectors'"]),
-    ({"filter": []}, ["'filter.selectors'"]),
-    ({"filter": {"selectors": "telephony"}}, ["'filter.selectors'"]),
-    ({"filter": {"selectors": []}}, ["'filter.selectors'"]),
-    (_selectors("telephony"), ["each selector"]),
-    (_selectors({"ids": []}), ["'names'"]),
-    (_selectors({"ids": [], "names": []}), ["'names'"]),
-    (_selectors({"ids": [], "names": "telephony"}), ["'names'"]),
-    (_selectors({"ids": "oxe1001", "names": ["telephony"]}), ["'ids'"]),
-    (_selectors({"ids": [], "names": [7]}), ["unknown event package 7"]),
-    (_selectors({"ids": [], "names": ["phones"]}), ["unknown event package 'phones'", "telephony", "rsi"]),
-    (_selectors({"ids": [True], "names": ["telephony"]}), ["the ids of telephony are logins"]),
-    (_selectors({"ids": [10.5], "names": ["user"]}), ["the ids of user are logins"]),
-    (_selectors({"ids": ["ghost"], "names": ["telephony"]}), ["unknown user 'ghost'", "telephony"]),
-    (_selectors({"ids": [], "names": ["telephony"]}, timeout="5"), ["'timeout'"]),
-    (_selectors({"ids": [], "names": ["telephony"]}, timeout=True), ["'timeout'"]),
-    (_selectors({"ids": [], "names": ["telephony"]}, timeout=-1), ["'timeout'"]),
-    (_selectors({"ids": [], "names": ["telephony"]}, timeout=10**6 + 1), ["'timeout'"]),
-    (_selectors({"ids": [], "names": ["telephony"]}, webHookUrl="https://example.com/hook"), ["webhook"]),
+SELECTORS = "'filter.selectors' must be a non-empty list"
+SELECTOR = "a selector needs 'names' (a list of event packages) and 'ids' (a list)"
+KNOWN = ("telephony, eventSummary, routingManagement, unifiedComLog, user, userManagement, system, pbxManagement, "
+         "agent, pilot, rti, acdstats, rsi")
+TIMEOUT = "'timeout' must be a number of minutes"
+
+
+@pytest.mark.parametrize("body, says", [
+    ({}, SELECTORS),
+    ({"filter": []}, SELECTORS),
+    ({"filter": {"selectors": "telephony"}}, SELECTORS),
+    ({"filter": {"selectors": []}}, SELECTORS),
+    (_selectors("telephony"), "each selector must be an object with 'names' and 'ids'"),
+    (_selectors({"ids": []}), SELECTOR),
+    (_selectors({"ids": [], "names": []}), SELECTOR),
+    (_selectors({"ids": [], "names": "telephony"}), SELECTOR),
+    (_selectors({"ids": "oxe1001", "names": ["telephony"]}), SELECTOR),
+    (_selectors({"ids": [], "names": [7]}), f"unknown event package 7; known: {KNOWN}"),
+    (_selectors({"ids": [], "names": ["phones"]}), f"unknown event package 'phones'; known: {KNOWN}"),
+    (_selectors({"ids": [True], "names": ["telephony"]}), "the ids of telephony are logins"),
+    (_selectors({"ids": [10.5], "names": ["user"]}), "the ids of user are logins"),
+    (_selectors({"ids": ["ghost"], "names": ["telephony"]}), "unknown user 'ghost' in the ids of telephony"),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout="5"), TIMEOUT),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout=True), TIMEOUT),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout=-1), TIMEOUT),
+    (_selectors({"ids": [], "names": ["telephony"]}, timeout=10**6 + 1), TIMEOUT),
+    (_selectors({"ids": [], "names": ["telephony"]}, webHookUrl="https://example.com/hook"),
+     "webhook delivery is not simulated: use the chunked event channel"),
 ])
-def test_a_bad_subscription_is_400_saying_what_is_wrong(fresh_sim, body, words):
+def test_a_bad_subscription_is_400_saying_what_is_wrong(fresh_sim, body, says):
     http, _, info = _session(fresh_sim)
-    _refused(_subscribe(fresh_sim, http, info, body), 400, *words)
+    _refused(_subscribe(fresh_sim, http, info, body), 400, exact=says)
 
 
 @pytest.mark.parametrize("names, ids, words", [
@@ -146,21 +156,21 @@ def test_a_licence_that_expired_on_the_o2g_refuses_its_events(fresh_sim):
         control.restore_licences()
 
 
-@pytest.mark.parametrize("ids, status, words", [
-    (["3000"], 200, []),
-    ([3100], 200, []),
-    ([], 400, ["the ids of pilot are pilot numbers (3000, 3100)"]),
-    (["3000", "9999"], 400, ["unknown: 9999"]),
-    ([True], 400, ["the ids of pilot are pilot numbers"]),
-    ([None], 400, ["the ids of pilot are pilot numbers"]),
+@pytest.mark.parametrize("ids, status, says", [
+    (["3000"], 200, None),
+    ([3100], 200, None),
+    ([], 400, "the ids of pilot are pilot numbers (3000, 3100)"),
+    (["3000", "9999", "8888"], 400, "the ids of pilot are pilot numbers (3000, 3100); unknown: 8888, 9999"),
+    ([True], 400, "the ids of pilot are pilot numbers"),
+    ([None], 400, "the ids of pilot are pilot numbers"),
 ])
-def test_pilot_events_name_existing_pilots(fresh_sim, ids, status, words):
+def test_pilot_events_name_existing_pilots(fresh_sim, ids, status, says):
     http, _, info = _session(fresh_sim, *ADMIN)
     r = _subscribe(fresh_sim, http, info, _selectors({"ids": ids, "names": ["pilot"]}))
     if status == 200:
         assert r.status_code == 200, r.text
     else:
-        _refused(r, status, *words)
+        _refused(r, status, exact=says)
 
 
 # ------------------------------------------------------------------------------------------------ the channel
@@ -266,9 +276,11 @@ def test_a_dropped_channel_keeps_its_subscription_and_a_new_one_replaces_the_old
     http, _, info = _session(fresh_sim)
     sub = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
     _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["user"]}))  # no channel open: not counted
+    other = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["routingManagement"]})).json()
     first = Channel(sub["privatePollingUrl"], ca)
     first.wait("OnChannelInformation")
-    assert control.drop_channels() == 1
+    Channel(other["privatePollingUrl"], ca).wait("OnChannelInformation")
+    assert control.drop_channels() == 2
     assert first.ended.wait(5)
     assert control.drop_channels() == 0
     second = Channel(sub["privatePollingUrl"], ca)
@@ -304,3 +316,66 @@ def test_an_event_reaches_the_open_channel_at_once_not_with_the_next_keepalive(q
     channel.wait("OnCallCreated", timeout=10)
     assert time.monotonic() - started < 5
     channel.close()
+
+
+def test_several_packages_in_one_selector_all_count(fresh_sim):
+    """A selector naming a global package, then a per-user one (or a pilot, then a session package): each named
+    package is watched, not only the first; pilots of two selectors add up."""
+    ca = str(fresh_sim.ca_path)
+    http, _, info = _session(fresh_sim, *ADMIN)
+    users = _subscribe(fresh_sim, http, info, _selectors({"ids": ["oxe1001"], "names": ["system", "telephony"]}))
+    channel = Channel(users.json()["privatePollingUrl"], ca)
+    channel.wait("OnUserStateModified", loginName="oxe1001")
+    pilots = _subscribe(fresh_sim, http, info, _selectors({"ids": ["3000"], "names": ["pilot", "rti"]},
+                                                          {"ids": ["3100"], "names": ["pilot"]}))
+    watching = Channel(pilots.json()["privatePollingUrl"], ca)
+    watching.wait("OnChannelInformation")
+    bus = fresh_sim.state.pbx.bus
+    fresh_sim.call(bus.publish, "rti", None, {"eventName": "OnRtiTest", "n": 1})
+    for pilot in ("3000", "3999", "3100"):
+        fresh_sim.call(bus.publish, "pilot", pilot, {"eventName": "OnPilotTest", "pilot": pilot})
+    watching.wait("OnRtiTest", n=1)
+    watching.wait("OnPilotTest", pilot="3100")
+    time.sleep(0.2)
+    assert [e["pilot"] for e in watching.lines if e["eventName"] == "OnPilotTest"] == ["3000", "3100"]
+    channel.close()
+    watching.close()
+
+
+def test_events_before_the_first_channel_ever_opened_wait_for_it(tmp_path):
+    """On a simulator that has not opened any channel yet, an event for a subscription is kept (not a crash of
+    the request that caused it) and comes when the channel opens."""
+    from o2gmentor.sim.server import SimServer
+
+    sim = SimServer(port=0, state_dir=tmp_path, keepalive_interval=30.0).start()
+    try:
+        ca = str(sim.ca_path)
+        http, _, info = _session(sim)
+        sub = _subscribe(sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
+        made = http.post(info["privateBaseUrl"] + "/telephony/calls", json={"deviceId": "1001", "callee": "1002"},
+                         verify=ca)
+        assert made.status_code == 201, made.text
+        channel = Channel(sub["privatePollingUrl"], ca)
+        channel.wait("OnCallCreated")
+        channel.close()
+    finally:
+        sim.stop()
+
+
+def test_a_dropped_superseded_or_deleted_channel_ends_at_once(quiet_sim):
+    """Even with keep-alive lines 30 s apart, the reader of a channel that is gone learns it at once."""
+    ca = str(quiet_sim.ca_path)
+    http, _, info = _session(quiet_sim)
+    sub = _subscribe(quiet_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
+    first = Channel(sub["privatePollingUrl"], ca)
+    first.wait("OnChannelInformation")
+    assert SimControl(quiet_sim.info).drop_channels() >= 1  # (an earlier test's reader may still count)
+    assert first.ended.wait(5), "dropped"
+    second = Channel(sub["privatePollingUrl"], ca)
+    second.wait("OnChannelInformation")
+    third = Channel(sub["privatePollingUrl"], ca)
+    third.wait("OnChannelInformation")
+    assert second.ended.wait(5), "superseded"
+    url = f"{info['privateBaseUrl']}/subscriptions/{sub['subscriptionId']}"
+    assert http.delete(url, verify=ca).status_code == 204
+    assert third.ended.wait(5), "deleted"
