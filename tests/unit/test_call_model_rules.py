@@ -435,3 +435,137 @@ def test_an_outside_call_from_a_local_number_is_an_ordinary_call(pbx):
     ref = pbx.calls.outside_call(OUTSIDE, "1004")
     assert pbx.calls.calls[ref].party(OUTSIDE).login is None
     assert view(pbx, ref, "oxe1004")["callData"]["initialCalled"] == {"id": {"phoneNumber": "1004"}}
+
+
+# ------------------------------------------------------------------------------------------------ more situations
+def test_each_refused_state_names_the_action(pbx):
+    first = pbx.calls.make_call("1001", "1002")
+    pbx.calls.answer(first, "1002")
+    second = pbx.calls.make_call("1001", "1003")  # first held, second rings out
+    cases = [
+        (pbx.calls.retrieve, (second, "1001"), "cannot retrieve: device 1001 is RINGING_OUTGOING"),
+        (pbx.calls.reconnect, (second, "1001", first), "cannot reconnect: device 1001 is RINGING_OUTGOING"),
+        (pbx.calls.transfer, (first, second, "1001"), "cannot use the held call: device 1001 is RINGING_OUTGOING"),
+        (pbx.calls.redirect, (second, "1001", "1004"), "cannot redirect: device 1001 is RINGING_OUTGOING"),
+        (pbx.calls.blind_transfer, (second, "1003", "1004"), "cannot transfer: device 1003 is RINGING_INCOMING"),
+    ]
+    for action, args, says in cases:
+        err = refused(action, *args)
+        assert (err.status, err.error_type, err.cause, err.message) == (
+            409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE", says)
+    third = pbx.calls.make_call("1004", "1005")
+    pbx.calls.answer(third, "1005")
+    assert refused(pbx.calls.transfer, third, first, "1004").status == 403, "a call 1004 is not in"
+
+
+def test_a_merge_before_the_consulted_party_answers_is_refused_with_its_codes(pbx):
+    first = pbx.calls.make_call("1001", "1002")
+    pbx.calls.answer(first, "1002")
+    second = pbx.calls.make_call("1001", "1003")
+    err = refused(pbx.calls.merge, second, first, "1001")
+    assert (err.status, err.error_type, err.cause, err.message) == (
+        409, "INCOMPATIBLE_WITH_STATE", "INVALID_CONNECTION_STATE", "the consulted party has not answered yet")
+
+
+def test_a_held_call_on_hold_can_be_taken_back_from_a_consultation_with_alternate(pbx):
+    first = pbx.calls.make_call("1001", "1002")
+    pbx.calls.answer(first, "1002")
+    second = pbx.calls.make_call("1001", "1003")
+    pbx.calls.answer(second, "1003")
+    pbx.calls.alternate(first, "1001")
+    assert (pbx.calls.calls[first].party("1001").state, pbx.calls.calls[second].party("1001").state) == (
+        "ACTIVE", "HELD")
+
+
+def test_causes_follow_the_action_for_everyone(pbx, rec):
+    first = pbx.calls.make_call("1001", "1002")
+    pbx.calls.answer(first, "1002")
+    second = pbx.calls.make_call("1001", "1003")
+    pbx.calls.answer(second, "1003")
+    pbx.calls.reconnect(first, "1001", second)
+    assert events(rec, "oxe1003", "OnCallRemoved")[-1]["cause"] == "CLEARED"
+    pbx.calls.blind_transfer(first, "1001", "1004")
+    assert events(rec, "oxe1004", "OnCallCreated")[-1]["cause"] == "TRANSFERRED"
+    pbx.calls.answer(first, "1004")
+    rec.clear()
+    pbx.calls.release(first, "1004")
+    assert [e["cause"] for e in events(rec, "oxe1002", "OnCallRemoved")] == ["CLEARED"]
+    assert [e["cause"] for e in events(rec, "oxe1004", "OnCallRemoved")] == ["CLEARED"]
+    assert events(rec, "oxe1004", "OnCallModified") == [], "the one who hangs up just leaves"
+    assert [leg["state"] for e in events(rec, "oxe1002", "OnCallModified") for leg in e["modifiedLegs"]] == [
+        "RELEASING"]
+
+
+def test_a_removed_then_added_user_calls_again_without_a_spurious_event(pbx, rec):
+    user = pbx.remove_user("oxe1008")
+    pbx.calls.make_call("1001", "1002")  # the model goes on without it
+    pbx.add_user(user)
+    rec.clear()
+    pbx.calls.make_call("1003", "1004")
+    assert [who for _, who, _ in rec.events if who == "oxe1008"] == [], "nothing changed for the new user"
+    ref = pbx.calls.make_call("1005", "1008")
+    assert [e["eventName"] for _, who, e in rec.events if who == "oxe1008"] == ["OnCallCreated"]
+    assert pbx.calls.calls[ref].party("1008").login == "oxe1008"
+
+
+def test_a_full_queue_or_a_closed_pilot_without_overflow_gives_the_caller_busy(pbx, rec):
+    pbx.ccd.queues["3001"].capacity = 0
+    ref = pbx.calls.make_call("1001", "3000")
+    assert [p.number for p in pbx.calls.calls[ref].parties] == ["1001"]
+    assert pbx.calls.calls[ref].party("1001").state == "RELEASING"
+    assert events(rec, "oxe1001", "OnCallModified")[-1]["cause"] == "RESOURCES_NOT_AVAILABLE"
+    pbx.calls.release(ref)
+    pilot = pbx.ccd.pilots["3100"]
+    pilot.open, pilot.overflow_to = False, None
+    ref = pbx.calls.make_call("1002", "3100")
+    assert pbx.calls.calls[ref].party("1002").state == "RELEASING"
+    assert events(rec, "oxe1002", "OnCallModified")[-1]["cause"] == "NO_AVAILABLE_AGENT"
+
+
+def test_a_closed_pilot_sends_its_call_to_its_overflow(pbx, rec):
+    pilot = pbx.ccd.pilots["3100"]
+    pilot.open, pilot.overflow_to = False, "1005"
+    ref = pbx.calls.make_call("1002", "3100")
+    assert pbx.calls.calls[ref].party("1005").state == "RINGING_INCOMING"
+    (created,) = events(rec, "oxe1005", "OnCallCreated")
+    assert created["cause"] == "FORWARDED"
+    assert created["callData"]["lastRedirecting"]["id"]["phoneNumber"] == "3100"
+
+
+def test_timers_of_a_call_that_ended_or_moved_do_nothing(pbx):
+    from tests.unit.test_routing_model import fwd
+
+    pbx.routing_of("oxe1002").forward = fwd("1004", "NO_ANSWER")
+    gone = pbx.calls.make_call("1001", "1002")
+    pbx.calls.release(gone, "1001")  # the caller gave up before the ring timeout
+    at_mailbox = pbx.calls.make_call("1003", "1006")
+    pbx.calls.redirect(at_mailbox, "1006", "VOICEMAIL")
+    pbx.clock.advance(5)
+    pbx.calls.drop_me(at_mailbox, "1003")  # the message is left before the mailbox's limit
+    moved = pbx.calls.make_call("1005", VM)  # a voice-mail call transferred on to a person
+    pbx.calls.blind_transfer(moved, "1005", "1007")
+    pbx.calls.answer(moved, "1007")
+    pbx.clock.advance(pbx.calls.voicemail_max + pbx.calls.ring_timeout + 5)
+    assert gone not in pbx.calls.calls and at_mailbox not in pbx.calls.calls
+    assert moved in pbx.calls.calls, "the voice mail's limit does not cut a call that left it"
+    assert len(pbx.voicemail.of("oxe1006")) == 1
+
+
+def test_a_no_answer_forward_follows_the_next_users_immediate_forward(pbx):
+    from tests.unit.test_routing_model import fwd
+
+    pbx.routing_of("oxe1002").forward = fwd("1004", "NO_ANSWER")
+    pbx.routing_of("oxe1004").forward = fwd("1005")
+    ref = pbx.calls.make_call("1001", "1002")
+    pbx.clock.advance(pbx.calls.ring_timeout + 1)
+    assert pbx.calls.calls[ref].party("1005").state == "RINGING_INCOMING"
+    assert view(pbx, ref, "oxe1005")["callData"]["lastRedirecting"]["id"]["phoneNumber"] == "1004"
+
+
+def test_device_and_snapshot_events_name_their_user(pbx, rec):
+    pbx.calls.set_device_state("2101", "OUT_OF_SERVICE")
+    pbx.calls.publish_snapshot("oxe2001")
+    device, snapshot = [e for _, who, e in rec.events if who == "oxe2001"]
+    assert device["loginName"] == "oxe2001" and snapshot["loginName"] == "oxe2001"
+    assert set(snapshot["state"]) == {"calls", "deviceCapabilities", "userState"}
+    assert snapshot["state"]["deviceCapabilities"] == pbx.calls.device_capabilities("oxe2001")
