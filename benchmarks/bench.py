@@ -82,17 +82,17 @@ def throughput(url: str, ca: str, cookie: str | None, seconds: float) -> dict[st
     return asyncio.run(rest_rate(url, ca, cookie=cookie, connections=16, seconds=seconds))
 
 
-def bench_rest(rounds: int = 5, seconds: float = 3.0) -> None:
+def bench_rest(rounds: int = 9, seconds: float = 2.0) -> None:
     tool = "wrk -t1 -c16" if harness.wrk_path() else "aiohttp client, 16 connections (wrk not installed)"
     say(f"\n## Authenticated REST throughput: GET users/oxe1001 with a session cookie, {tool}, "
         f"{rounds} × {seconds:g} s each, alternating")
     folder = Path(tempfile.mkdtemp(prefix="o2g-bench-rest-"))
-    with harness.simulator(folder / "sim") as sim:
+    with harness.simulator(folder / "sim", priority=True) as sim:
         cookie = session_cookie(sim)
         path = "/api/rest/1.0/users/oxe1001"
         body = requests.get(sim.url + path, headers={"Cookie": cookie}, verify=sim.ca, timeout=10)
         body.raise_for_status()
-        with harness.bare_server(folder / "sim", body.content) as bare:
+        with harness.bare_server(folder / "sim", body.content, priority=True) as bare:
             check = requests.get(bare.url + path, verify=bare.ca, timeout=10)
             assert check.json() == body.json(), "the baseline must answer the same body"
             throughput(sim.url + path, sim.ca, cookie, 1.0)  # warm both up
@@ -117,12 +117,15 @@ def bench_rest(rounds: int = 5, seconds: float = 3.0) -> None:
                     f"ratio {ratios[-1]:.2f}; per CPU second of the server: simulator "
                     f"{result['sim']['per_cpu_s']:.0f}, bare {result['bare']['per_cpu_s']:.0f}, "
                     f"ratio {cpu_ratios[-1]:.2f}")
-    ratio = harness.median(ratios)
+    # Met only when both agree: on a loaded machine the wall-clock ratio swings with the CPU share each
+    # server happened to get, and requests per CPU second of the server is the steadier estimate.
+    ratio, cpu_ratio = harness.median(ratios), harness.median(cpu_ratios)
     say(f"  spread of the ratio: {min(ratios):.2f}–{max(ratios):.2f}; requests per CPU second of the server, "
         f"simulator/bare: median {harness.median(cpu_ratios):.2f} (less sensitive to other load on the machine)")
     record("authenticated REST throughput", f"{ratio:.0%} of a bare aiohttp handler (simulator "
-           f"{harness.median(sims):.0f} req/s, bare {harness.median(bares):.0f} req/s; median of {rounds})",
-           "≥ 80 %", ratio >= 0.80)
+           f"{harness.median(sims):.0f} req/s, bare {harness.median(bares):.0f} req/s; median of {rounds}, spread "
+           f"{min(ratios):.0%}–{max(ratios):.0%}; per CPU second of the server {cpu_ratio:.0%})",
+           "≥ 80 % both wall-clock and per CPU second", ratio >= 0.80 and cpu_ratio >= 0.80)
 
 
 # ------------------------------------------------------------------ 2. event latency in a classroom
@@ -131,7 +134,7 @@ def bench_latency(runs: int = 3, seconds: float = 20.0) -> None:
     folder = Path(tempfile.mkdtemp(prefix="o2g-bench-class-"))
     scenario = harness.classroom_scenario(folder)
     p99s, errors, cross = [], 0, 0
-    with harness.simulator(folder / "sim", scenario) as sim:
+    with harness.simulator(folder / "sim", scenario, priority=True) as sim:
         for index in range(runs):
             result = run_classroom(sim.address, sim.ca, scenario, 30, seconds, THINK, seed=index + 1)
             say(describe(result))
@@ -146,33 +149,44 @@ def bench_latency(runs: int = 3, seconds: float = 20.0) -> None:
 
 
 # ------------------------------------------------------------------ 3+4. soak, then aged against fresh
-def bench_soak(calls: int, rounds: int = 5, window: float = 4.0) -> None:
+def bench_soak(calls: int, rounds: int = 7, window: float = 3.0) -> None:
     say(f"\n## Soak: {calls:,} calls on one simulator, then its throughput against a fresh one's "
         f"({rounds} × {window:g} s windows each, alternating)")
     folder = Path(tempfile.mkdtemp(prefix="o2g-bench-soak-"))
     scenario = harness.classroom_scenario(folder)
-    with harness.simulator(folder / "aged", scenario) as aged:
+    with harness.simulator(folder / "aged", scenario, priority=True) as aged:
         result = soak(aged, scenario, calls)
         say(describe_soak(result))
-        with harness.simulator(folder / "fresh", scenario) as fresh:
+        with harness.simulator(folder / "fresh", scenario, priority=True) as fresh:
             call_rate(fresh, scenario, 1.0)  # warm up
-            ratios = []
+            ratios, cpu_ratios = [], []
             for index in range(rounds):
                 order = [("aged", aged), ("fresh", fresh)] if index % 2 == 0 else [("fresh", fresh), ("aged", aged)]
-                rate = {name: call_rate(server, scenario, window)["calls_per_s"] for name, server in order}
+                rate, per_cpu = {}, {}
+                for name, server in order:
+                    cpu = server.cpu_seconds()
+                    done = call_rate(server, scenario, window)
+                    cpu = server.cpu_seconds() - cpu
+                    rate[name], per_cpu[name] = done["calls_per_s"], done["calls"] / cpu if cpu else float("nan")
                 ratios.append(rate["aged"] / rate["fresh"])
+                cpu_ratios.append(per_cpu["aged"] / per_cpu["fresh"])
                 say(f"  round {index + 1}: after the soak {rate['aged']:6.1f} calls/s, fresh {rate['fresh']:6.1f} "
-                    f"calls/s, ratio {ratios[-1]:.2f}")
+                    f"calls/s, ratio {ratios[-1]:.2f}; calls per CPU second of the server: after the soak "
+                    f"{per_cpu['aged']:.0f}, fresh {per_cpu['fresh']:.0f}, ratio {cpu_ratios[-1]:.2f}")
         peak = aged.rss_mb()[1]
-    ratio = harness.median(ratios)
+    # Met only when both agree (see bench_rest): wall-clock rates swing with the CPU share each server got
+    ratio, cpu_ratio = harness.median(ratios), harness.median(cpu_ratios)
     done = result["bulk"]["calls"]
     errors = sum(result[k]["errors"] + result[k]["cross_user"] for k in result)
-    say(f"  spread of the ratio: {min(ratios):.2f}–{max(ratios):.2f}")
+    say(f"  spread of the ratio: {min(ratios):.2f}–{max(ratios):.2f}; calls per CPU second of the server, "
+        f"after the soak/fresh: median {cpu_ratio:.2f}")
     record(f"throughput after a {done:,}-call soak",
-           f"{ratio:.0%} of a fresh simulator's (median of {rounds}; within the soak, end/start "
+           f"{ratio:.0%} of a fresh simulator's (median of {rounds}, spread {min(ratios):.0%}–{max(ratios):.0%}; "
+           f"per CPU second of the server {cpu_ratio:.0%}; within the soak, end/start "
            f"{result['end_rate']['calls_per_s'] / result['start_rate']['calls_per_s']:.2f})"
            + (f"; {errors} errors or cross-user access" if errors else ""),
-           "≥ 90 %", ratio >= 0.90 and done >= 50_000 and not errors)
+           "≥ 90 % both wall-clock and per CPU second",
+           ratio >= 0.90 and cpu_ratio >= 0.90 and done >= 50_000 and not errors)
     record("peak RSS with 30 trainees after the soak",
            f"{peak:.0f} MB (start {result['start_probe']['rss_mb']:.0f} MB, end {result['end_probe']['rss_mb']:.0f}"
            f" MB)", "≤ 300 MB", peak <= 300 and done >= 50_000)
@@ -214,8 +228,9 @@ def bench_notebooks() -> None:
             began = time.perf_counter()
             book = nbformat.read(path, as_version=4)
             try:
-                nbclient.NotebookClient(book, timeout=300, kernel_name="python3",
-                                        resources={"metadata": {"path": str(path.parent)}}).execute()
+                nbclient.NotebookClient(book, timeout=300, kernel_name="python3",  # the kernel's stderr: only a
+                                        resources={"metadata": {"path": str(path.parent)}},  # TCP warning
+                                        ).execute(stderr=subprocess.DEVNULL)
                 status = "ok"
             except Exception as exc:  # noqa: BLE001 - a failing notebook is reported, the timing goes on
                 failed.append(path.relative_to(ROOT).as_posix())
@@ -304,6 +319,11 @@ def main() -> int:
     args = parser.parse_args()
     started = time.perf_counter()
     say(f"O2G Mentor bench, {time.strftime('%Y-%m-%d %H:%M')}: {machine()}")
+    if harness.raise_priority(os.getpid()):  # the load generators: this process and wrk
+        say(f"servers and load generators run at nice {harness.PRIORITY}: other work on the machine disturbs "
+            "them less")
+    else:
+        say("not allowed to raise priorities (not root): other work on the machine weighs on the figures")
     for name in args.only or list(BENCHES):
         try:
             BENCHES[name](args)
