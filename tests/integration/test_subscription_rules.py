@@ -250,13 +250,13 @@ def test_a_deleted_subscription_is_gone_for_its_session_only(fresh_sim):
     bruno, _, bruno_info = _session(fresh_sim, "oxe1002", "1002")
     sub = _subscribe(fresh_sim, alice, alice_info, _selectors({"ids": [], "names": ["telephony"]})).json()
     url = f"{alice_info['privateBaseUrl']}/subscriptions/{sub['subscriptionId']}"
-    _refused(bruno.delete(url, verify=ca), 404)  # someone else's: unknown to them, and it lives on
+    _refused(bruno.delete(url, verify=ca), 404, exact="unknown subscription")  # someone else's: it lives on
     channel = Channel(sub["privatePollingUrl"], ca)
     channel.wait("OnChannelInformation")
     assert alice.delete(url, verify=ca).status_code == 204
     assert channel.ended.wait(5), "the channel of a deleted subscription ends"
-    _refused(requests.post(sub["privatePollingUrl"], verify=ca), 404)
-    _refused(alice.delete(url, verify=ca), 404)
+    _refused(requests.post(sub["privatePollingUrl"], verify=ca), 404, exact="unknown or closed subscription")
+    _refused(alice.delete(url, verify=ca), 404, exact="unknown subscription")
     assert bruno_info["login"] == "oxe1002"
 
 
@@ -379,3 +379,25 @@ def test_a_dropped_superseded_or_deleted_channel_ends_at_once(quiet_sim):
     url = f"{info['privateBaseUrl']}/subscriptions/{sub['subscriptionId']}"
     assert http.delete(url, verify=ca).status_code == 204
     assert third.ended.wait(5), "deleted"
+
+
+def test_the_channel_is_an_uncached_json_stream(fresh_sim):
+    ca = str(fresh_sim.ca_path)
+    http, _, info = _session(fresh_sim)
+    sub = _subscribe(fresh_sim, http, info, _selectors({"ids": [], "names": ["telephony"]})).json()
+    with requests.post(sub["privatePollingUrl"], stream=True, verify=ca, timeout=(5, 5)) as r:
+        assert r.status_code == 200
+        assert r.headers["Content-Type"].startswith("application/json")
+        assert r.headers["Cache-Control"] == "no-cache"
+        assert r.headers.get("Transfer-Encoding") == "chunked"
+
+
+def test_a_watched_user_removed_since_leaves_the_others_in_the_opening_state(fresh_sim):
+    ca = str(fresh_sim.ca_path)
+    http, _, info = _session(fresh_sim, *ADMIN)
+    sub = _subscribe(fresh_sim, http, info, _selectors({"ids": ["oxe1001", "oxe1002"], "names": ["telephony"]}))
+    fresh_sim.call(fresh_sim.state.pbx.remove_user, "oxe1001")
+    channel = Channel(sub.json()["privatePollingUrl"], ca)
+    channel.wait("OnUserStateModified", loginName="oxe1002")
+    assert "oxe1001" not in {e.get("loginName") for e in channel.lines}
+    channel.close()
