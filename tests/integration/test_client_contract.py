@@ -132,6 +132,14 @@ def test_a_url_requests_cannot_send_is_a_connection_error_not_a_crash():
     assert err.value.reason.startswith("the request failed (") and "check the URL" in err.value.hint
 
 
+def test_reprs_say_what_they_are_and_hide_the_password(fresh_sim):
+    from o2gmentor.client.session import Secret, SecretBasicAuth
+
+    assert repr(Secret("pw")) == str(Secret("pw")) == "Secret('***')"
+    assert repr(SecretBasicAuth("oxe1001", Secret("pw"))) == "SecretBasicAuth('oxe1001', ***)"
+    assert repr(_client(fresh_sim)) == f"O2G(host='{fresh_sim.info.address}', login='oxe1001', not connected)"
+
+
 def test_the_transport_verifies_with_its_bundle_or_the_system_store():
     assert Transport("ca.pem").verify == "ca.pem" and Transport().verify is True
     assert repr(Transport("ca.pem")) == "Transport(verify='ca.pem')"
@@ -174,7 +182,7 @@ def test_a_missing_answer_is_explained_by_its_cause(host, exc, reason, hint):
 
 def test_a_long_chain_of_causes_is_read_only_so_far():
     error: BaseException = ConnectionRefusedError(111, "deep")
-    for n in range(12):  # the refusal sits 12 causes deep: too deep to be read
+    for n in range(10):  # the refusal is the 11th cause: one too deep to be read
         error = _caused(RuntimeError(f"level {n}"), error)
     reason, _ = connection_failure("https://o2g.example/api/rest", error)
     assert reason == "o2g.example:443 is unreachable"
@@ -191,11 +199,19 @@ def _verify_failure(code: int, message: str) -> ssl.SSLCertVerificationError:
     return error
 
 
+EXPIRED = ("the customer's CA must issue a new certificate for O2G; if it should still be valid, check the clocks "
+           "(NTP) of this machine and of the O2G — never disable checks")
+NOT_YET = ("check the clocks (NTP) of this machine and of the O2G, or wait for the certificate's start date — never "
+           "disable checks")
+OTHER_NAME = ("connect with a name the certificate carries in its SAN (O2G's FQDN, not its IP address), or have it "
+              "reissued with the name you use — never disable checks")
+
+
 @pytest.mark.parametrize("code, reason, hint_start", [
-    (10, "TLS check failed: the server's certificate has expired", "the customer's CA must issue a new certificate"),
-    (9, "TLS check failed: the server's certificate is not valid yet", "check the clocks (NTP)"),
-    (62, "TLS check failed: the server's certificate names another host", "connect with a name the certificate"),
-    (64, "TLS check failed: the server's certificate names another host", "connect with a name the certificate"),
+    (10, "TLS check failed: the server's certificate has expired", EXPIRED),
+    (9, "TLS check failed: the server's certificate is not valid yet", NOT_YET),
+    (62, "TLS check failed: the server's certificate names another host", OTHER_NAME),
+    (64, "TLS check failed: the server's certificate names another host", OTHER_NAME),
     (20, "TLS check failed: unable to get local issuer certificate",
      "the server's certificate chain does not lead to a CA in ca.pem"),
 ])
@@ -209,6 +225,9 @@ def test_each_certificate_verdict_has_its_reason_wherever_it_is_nested(code, rea
     looped.__context__ = _caused(RuntimeError("inner"), looped)  # a cycle must not hang the search
     looped.reason = verdict
     nested.append(looped)
+    noisy = requests.exceptions.SSLError(RuntimeError("noise"))  # the verdict sits behind another branch
+    noisy.__cause__ = verdict
+    nested.append(noisy)
     for exc in nested:
         got_reason, got_hint = tls_failure("ca.pem", exc)
         assert got_reason == reason and got_hint.startswith(hint_start) and got_hint.endswith("never disable checks")
@@ -223,6 +242,10 @@ def test_tls_hints_name_the_bundle_or_ask_for_one():
         "TLS handshake failed (SSLError)",
         "check the host and port: the server there did not complete a TLS 1.2+ handshake — never disable checks")
     assert tls_failure("ca.pem", ValueError("x"))[0] == "TLS handshake failed (ValueError)"
+    looped = requests.exceptions.SSLError("loop")  # causes that loop, and no verdict anywhere: it still ends
+    looped.__context__ = _caused(RuntimeError("inner"), looped)
+    assert tls_failure(None, looped)[0] == "TLS handshake failed (SSLError)"
+    assert connection_failure("https:///api/rest", OSError("down")) == ("?:443 is unreachable", UNREACHABLE)
 
 
 # ------------------------------------------------------------------------------------------------ the session
@@ -320,10 +343,31 @@ def test_user_info_is_cached_until_the_next_session(fresh_sim):
         assert alice.user_info() is not first and alice.connected
 
 
-def test_the_default_device_falls_back_to_the_company_phone(fresh_sim):
+def test_the_default_device_is_the_first_set_else_the_company_phone(fresh_sim):
     with _client(fresh_sim) as alice:
         alice._user_cache["ghost"] = {"devices": [], "companyPhone": "1099"}  # noqa: SLF001
         assert alice.default_device("ghost") == "1099"
+        alice._user_cache["agent"] = {"devices": [{"id": "2101"}, {"id": "2001"}], "companyPhone": "2001"}  # noqa: SLF001
+        assert alice.default_device("agent") == "2101"
+
+
+def test_entering_a_connected_client_keeps_its_session(fresh_sim):
+    alice = _client(fresh_sim).connect()
+    with alice as same:
+        assert same is alice
+        opened = [r for r in SimControl(fresh_sim.info).sessions() if r["login"] == "oxe1001" and r["open"]]
+        assert len(opened) == 1
+
+
+def test_a_refusal_other_than_401_403_never_logs_in_again(fresh_sim):
+    alice = _client(fresh_sim).connect()
+    with pytest.raises(O2GError) as err:
+        alice.request("GET", "users", "/nobody-here", expect_json=True)
+    assert err.value.status in (403, 404)
+    with pytest.raises(O2GError) as err:
+        alice.request("POST", "telephony", "/calls", json_body={"deviceId": "1001", "callee": "12"})
+    assert err.value.status == 400
+    assert len([r for r in SimControl(fresh_sim.info).sessions() if r["login"] == "oxe1001" and r["open"]]) == 1
 
 
 def test_a_lone_client_without_a_password_does_not_log_in_again(fresh_sim):
@@ -332,7 +376,16 @@ def test_a_lone_client_without_a_password_does_not_log_in_again(fresh_sim):
     SimControl(fresh_sim.info).expire_sessions("oxe1001")
     with pytest.raises(O2GError) as err:
         alice.users.get()
-    assert err.value.status in (401, 403)
+    assert err.value.status in (401, 403) and "refused the login" not in err.value.hint
+    assert alice.connected, "no attempt to log in again (which would have dropped the session's data)"
+
+
+def test_a_failed_login_again_leaves_a_client_that_says_so(fresh_sim):
+    alice = _client(fresh_sim).connect()
+    alice._password.value = "no-longer-right"  # noqa: SLF001
+    with pytest.raises(O2GError):
+        alice.reconnect()
+    assert not alice.connected and not alice.is_admin and "not connected" in repr(alice)
 
 
 def test_every_service_facade_works_on_this_client(fresh_sim):
@@ -356,6 +409,9 @@ def test_a_stream_watches_the_named_users_and_stops_cleanly(connect, fresh_sim):
         polling = stream.polling_url
     assert stream.subscription_id is None and not stream.connected.is_set()
     assert repr(stream).startswith("EventStream(telephony; not connected; ")
+    both = EventStream(admin, {"user": ["oxe1001"], "telephony": ["oxe1001"]})
+    assert repr(both) == "EventStream(telephony, user; not connected; 0 events)"
+    both.stop()  # never started: nothing to stop, no error
     assert requests.post(polling, verify=str(fresh_sim.ca_path)).status_code == 404, "the subscription is deleted"
 
 
@@ -418,6 +474,8 @@ def test_an_application_that_never_reads_the_queue_keeps_the_newest_events(conne
     stream.wait_for("OnCallRemoved")
     last = list(stream.events)
     assert len(last) == 3 and last[-1]["eventName"] == "OnCallRemoved"
+    with pytest.raises(TimeoutError):
+        stream.wait_for("OnDeviceStateModified", timeout=0.1)  # fell out of the history: not found, no crash
     queued = [stream.queue.get_nowait() for _ in range(stream.queue.qsize())]
     assert queued == last
     stream.stop()
@@ -462,5 +520,20 @@ def test_a_channel_that_never_opens_is_a_connection_error_and_the_subscription_i
     monkeypatch.setattr(stream, "_run", lambda: None)  # a reader that never sees OnChannelInformation
     with pytest.raises(O2GConnectionError) as err:
         stream.start(timeout=0.3)
-    assert "no OnChannelInformation within 0.3 s" in err.value.reason
+    assert err.value.reason == "no OnChannelInformation within 0.3 s"
+    assert err.value.hint == "the event channel did not open; check the gateway's event port/URL"
+    assert err.value.url == stream.polling_url and stream.polling_url.startswith("https://")
     assert stream.subscription_id is None
+
+
+def test_subscribe_passes_ids_and_the_callback_and_reads_in_a_background_thread(connect, fresh_sim):
+    admin = connect("admin")
+    got = []
+    stream = admin.subscribe(["telephony"], ["oxe1002"], on_event=got.append)
+    assert stream.selectors == [{"ids": ["oxe1002"], "names": ["telephony"]}]
+    readers = [t for t in threading.enumerate() if t.name == "o2g-events"]
+    assert readers and all(t.daemon for t in readers), "a forgotten stream never keeps Python from exiting"
+    SimControl(fresh_sim.info).dial("1003", "1002")
+    stream.wait_for("OnCallCreated", loginName="oxe1002")
+    assert any(e.get("eventName") == "OnCallCreated" for e in got)
+    stream.stop()
