@@ -545,3 +545,59 @@ def test_subscribe_passes_ids_and_the_callback_and_reads_in_a_background_thread(
     stream.wait_for("OnCallCreated", loginName="oxe1002")
     _eventually(lambda: any(e.get("eventName") == "OnCallCreated" for e in got))
     stream.stop()
+
+
+class _ScriptedO2G:
+    """Just enough of an O2G for an EventStream: subscribe answers what the test says; the channel is a URL of
+    the scripted HTTP server."""
+
+    connected = True
+
+    def __init__(self, answer: dict) -> None:
+        self.answer, self.sent = answer, []
+        self.transport = Transport()
+
+    def request(self, method, service, path="", **kwargs):
+        self.sent.append((method, service, path, kwargs))
+        return self.answer
+
+    def service_url(self, key):
+        return f"https://o2g.example/api/rest/1.0/{key}"
+
+
+def test_the_stream_subscribes_as_the_sdks_do_and_reads_the_channel_without_a_cookie(web):
+    lines = [{"eventName": "OnChannelInformation", "text": "Chunk started"}, "not json at all",
+             {"eventName": "OnCallCreated", "n": 1}, {"eventName": "OnCallRemoved", "n": 2}]
+    web.script["/events/s1"] = (200, JSON, b"\n".join(
+        line.encode() if isinstance(line, str) else json.dumps(line).encode() for line in lines) + b"\n")
+    o2g = _ScriptedO2G({"status": "ACCEPTED", "subscriptionId": "s1", "privatePollingUrl": web.url + "/events/s1"})
+    stream = EventStream(o2g, {"telephony": ["oxe1001"]})
+    stream.start()
+    stream.wait_for("OnCallRemoved", n=2)
+    assert stream.names()[:2] == ["OnCallCreated", "OnCallRemoved"], "a line that is not JSON is skipped, no more"
+    method, service, path, kwargs = o2g.sent[0]
+    assert (method, service, path) == ("POST", "subscriptions", "")
+    assert kwargs["json_body"] == {"filter": {"selectors": [{"ids": ["oxe1001"], "names": ["telephony"]}]},
+                                   "version": "1.0", "timeout": 0}
+    channel_request = next(h for m, p, h, _ in web.seen if p == "/events/s1")
+    assert channel_request["Accept"] == "application/json" and "Cookie" not in channel_request
+    stream._stop.set()  # noqa: SLF001 - stop without deleting anything on the scripted O2G
+    stream.stop()
+
+
+def test_a_channel_answering_an_error_is_noted_with_its_status_and_url(web):
+    web.script["/events/s2"] = (500, JSON, b'{"helpMessage": "broken"}')
+    o2g = _ScriptedO2G({"status": "ACCEPTED", "subscriptionId": "s2", "privatePollingUrl": web.url + "/events/s2"})
+    stream = EventStream(o2g, ["telephony"])
+    with pytest.raises(O2GConnectionError):
+        stream.start(timeout=0.5)
+    assert stream.last_error.startswith(f"O2GError: POST {web.url}/events/s2 → 500")
+
+
+def test_a_refused_subscription_says_why(web):
+    o2g = _ScriptedO2G({"status": "REFUSED", "message": "too many subscriptions"})
+    with pytest.raises(O2GError) as err:
+        EventStream(o2g, ["telephony"]).start()
+    assert (err.value.status, err.value.method, err.value.url) == (
+        403, "POST", "https://o2g.example/api/rest/1.0/subscriptions")
+    assert err.value.message == "subscription refused: REFUSED too many subscriptions"
