@@ -3,8 +3,9 @@
 Servers run in their own processes (``o2gmentor sim`` and, as the baseline, ``benchmarks/bare_server.py`` — a
 bare aiohttp HTTPS handler with the simulator's TLS), the load comes from wrk (or, without it, an async aiohttp
 client with as many connections) and from the async trainees of ``benchmarks/loadgen.py``; every figure is the
-median of repeated runs, and comparisons alternate between the two servers so that load from other processes
-on the machine falls on both. It ends with one line per figure:
+median of repeated runs, and each comparison measures both servers side by side (the REST one loads both at the
+same time, the soak one alternates between them) so that whatever slows the machine down falls on both. It
+ends with one line per figure:
 ``<figure>: <value> (target <target>, met|missed)``.
 
 Run: ``make bench`` (about 10–15 min on 2 cores) or ``.venv/bin/python benchmarks/bench.py [--only NAME …]``
@@ -37,7 +38,7 @@ from benchmarks import harness  # noqa: E402
 from benchmarks.classroom import THINK, describe, run_classroom  # noqa: E402
 from benchmarks.loadgen import rest_rate  # noqa: E402
 from benchmarks.sim_speed import one_hour  # noqa: E402
-from benchmarks.soak import call_rate, describe_soak, soak  # noqa: E402
+from benchmarks.soak import against_fresh, describe_soak, soak  # noqa: E402
 
 ROOT = harness.ROOT
 FIGURES: list[str] = []
@@ -76,16 +77,24 @@ def session_cookie(server: harness.Server, login: str = "oxe1001", password: str
     return f"AlcUserId={http.cookies['AlcUserId']}"
 
 
-def throughput(url: str, ca: str, cookie: str | None, seconds: float) -> dict[str, float]:
+def load_both(targets: list[tuple[str, str, str | None]], seconds: float) -> list[dict[str, float]]:
+    """Load every ``(url, ca, cookie)`` at the same time for ``seconds``, 16 connections each (wrk, or the
+    aiohttp stand-in); one result per target."""
     if harness.wrk_path():
-        return harness.wrk(url, cookie=cookie, connections=16, seconds=seconds)
-    return asyncio.run(rest_rate(url, ca, cookie=cookie, connections=16, seconds=seconds))
+        runs = [harness.wrk_start(url, cookie=cookie, connections=16, seconds=seconds) for url, _, cookie in targets]
+        return [harness.wrk_finish(run, seconds) for run in runs]
+
+    async def together() -> list[dict[str, float]]:
+        return list(await asyncio.gather(*(rest_rate(url, ca, cookie=cookie, connections=16, seconds=seconds)
+                                           for url, ca, cookie in targets)))
+
+    return asyncio.run(together())
 
 
-def bench_rest(rounds: int = 9, seconds: float = 2.0) -> None:
+def bench_rest(rounds: int = 9, seconds: float = 3.0) -> None:
     tool = "wrk -t1 -c16" if harness.wrk_path() else "aiohttp client, 16 connections (wrk not installed)"
-    say(f"\n## Authenticated REST throughput: GET users/oxe1001 with a session cookie, {tool}, "
-        f"{rounds} × {seconds:g} s each, alternating")
+    say(f"\n## Authenticated REST throughput: GET users/oxe1001 with a session cookie, {tool} on each server, "
+        f"both servers loaded at the same time, {rounds} × {seconds:g} s")
     folder = Path(tempfile.mkdtemp(prefix="o2g-bench-rest-"))
     with harness.simulator(folder / "sim", priority=True) as sim:
         cookie = session_cookie(sim)
@@ -95,37 +104,34 @@ def bench_rest(rounds: int = 9, seconds: float = 2.0) -> None:
         with harness.bare_server(folder / "sim", body.content, priority=True) as bare:
             check = requests.get(bare.url + path, verify=bare.ca, timeout=10)
             assert check.json() == body.json(), "the baseline must answer the same body"
-            throughput(sim.url + path, sim.ca, cookie, 1.0)  # warm both up
-            throughput(bare.url + path, bare.ca, None, 1.0)
+            targets = [(sim.url + path, sim.ca, cookie), (bare.url + path, bare.ca, None)]
+            load_both(targets, 1.0)  # warm both up
             ratios, sims, bares, cpu_ratios = [], [], [], []
             for index in range(rounds):
-                order = [("sim", sim), ("bare", bare)] if index % 2 == 0 else [("bare", bare), ("sim", sim)]
-                result: dict[str, dict[str, float]] = {}
-                for name, server in order:
-                    cpu = server.cpu_seconds()
-                    result[name] = throughput(server.url + path, server.ca, cookie if name == "sim" else None,
-                                              seconds)
-                    cpu = server.cpu_seconds() - cpu
-                    if result[name]["non_2xx"] or result[name]["socket_errors"]:
-                        raise RuntimeError(f"{name}: answers other than 200 during the run: {result[name]}")
-                    result[name]["per_cpu_s"] = result[name]["rps"] * seconds / cpu if cpu else float("nan")
-                sims.append(result["sim"]["rps"])
-                bares.append(result["bare"]["rps"])
+                cpu = [sim.cpu_seconds(), bare.cpu_seconds()]
+                on_sim, on_bare = load_both(targets, seconds)
+                cpu = [sim.cpu_seconds() - cpu[0], bare.cpu_seconds() - cpu[1]]
+                for name, result in (("simulator", on_sim), ("bare", on_bare)):
+                    if result["non_2xx"] or result["socket_errors"]:
+                        raise RuntimeError(f"{name}: answers other than 200 during the run: {result}")
+                per_cpu = [on_sim["rps"] * seconds / cpu[0], on_bare["rps"] * seconds / cpu[1]]
+                sims.append(on_sim["rps"])
+                bares.append(on_bare["rps"])
                 ratios.append(sims[-1] / bares[-1])
-                cpu_ratios.append(result["sim"]["per_cpu_s"] / result["bare"]["per_cpu_s"])
+                cpu_ratios.append(per_cpu[0] / per_cpu[1])
                 say(f"  round {index + 1}: simulator {sims[-1]:7.0f} req/s, bare {bares[-1]:7.0f} req/s, "
-                    f"ratio {ratios[-1]:.2f}; per CPU second of the server: simulator "
-                    f"{result['sim']['per_cpu_s']:.0f}, bare {result['bare']['per_cpu_s']:.0f}, "
-                    f"ratio {cpu_ratios[-1]:.2f}")
-    # Met only when both agree: on a loaded machine the wall-clock ratio swings with the CPU share each
-    # server happened to get, and requests per CPU second of the server is the steadier estimate.
+                    f"ratio {ratios[-1]:.2f}; per CPU second of the server: simulator {per_cpu[0]:.0f}, "
+                    f"bare {per_cpu[1]:.0f}, ratio {cpu_ratios[-1]:.2f}")
+    # Both servers run at the same time and share the machine's cores (the same priority, so the scheduler
+    # gives each the same CPU share): whatever slows the machine down during a round slows both. Met only
+    # when the two estimates agree: throughput and requests per CPU second of each server process.
     ratio, cpu_ratio = harness.median(ratios), harness.median(cpu_ratios)
     say(f"  spread of the ratio: {min(ratios):.2f}–{max(ratios):.2f}; requests per CPU second of the server, "
-        f"simulator/bare: median {harness.median(cpu_ratios):.2f} (less sensitive to other load on the machine)")
+        f"simulator/bare: median {cpu_ratio:.2f}")
     record("authenticated REST throughput", f"{ratio:.0%} of a bare aiohttp handler (simulator "
-           f"{harness.median(sims):.0f} req/s, bare {harness.median(bares):.0f} req/s; median of {rounds}, spread "
-           f"{min(ratios):.0%}–{max(ratios):.0%}; per CPU second of the server {cpu_ratio:.0%})",
-           "≥ 80 % both wall-clock and per CPU second", ratio >= 0.80 and cpu_ratio >= 0.80)
+           f"{harness.median(sims):.0f} req/s, bare {harness.median(bares):.0f} req/s, loaded together; median "
+           f"of {rounds}, spread {min(ratios):.0%}–{max(ratios):.0%}; per CPU second of the server "
+           f"{cpu_ratio:.0%})", "≥ 80 % both wall-clock and per CPU second", ratio >= 0.80 and cpu_ratio >= 0.80)
 
 
 # ------------------------------------------------------------------ 2. event latency in a classroom
@@ -149,30 +155,15 @@ def bench_latency(runs: int = 3, seconds: float = 20.0) -> None:
 
 
 # ------------------------------------------------------------------ 3+4. soak, then aged against fresh
-def bench_soak(calls: int, rounds: int = 7, window: float = 3.0) -> None:
+def bench_soak(calls: int, rounds: int = 9, window: float = 2.0) -> None:
     say(f"\n## Soak: {calls:,} calls on one simulator, then its throughput against a fresh one's "
-        f"({rounds} × {window:g} s windows each, alternating)")
+        f"({rounds} rounds of four {window:g} s windows: aged, fresh, fresh, aged)")
     folder = Path(tempfile.mkdtemp(prefix="o2g-bench-soak-"))
     scenario = harness.classroom_scenario(folder)
     with harness.simulator(folder / "aged", scenario, priority=True) as aged:
         result = soak(aged, scenario, calls)
         say(describe_soak(result))
-        with harness.simulator(folder / "fresh", scenario, priority=True) as fresh:
-            call_rate(fresh, scenario, 1.0)  # warm up
-            ratios, cpu_ratios = [], []
-            for index in range(rounds):
-                order = [("aged", aged), ("fresh", fresh)] if index % 2 == 0 else [("fresh", fresh), ("aged", aged)]
-                rate, per_cpu = {}, {}
-                for name, server in order:
-                    cpu = server.cpu_seconds()
-                    done = call_rate(server, scenario, window)
-                    cpu = server.cpu_seconds() - cpu
-                    rate[name], per_cpu[name] = done["calls_per_s"], done["calls"] / cpu if cpu else float("nan")
-                ratios.append(rate["aged"] / rate["fresh"])
-                cpu_ratios.append(per_cpu["aged"] / per_cpu["fresh"])
-                say(f"  round {index + 1}: after the soak {rate['aged']:6.1f} calls/s, fresh {rate['fresh']:6.1f} "
-                    f"calls/s, ratio {ratios[-1]:.2f}; calls per CPU second of the server: after the soak "
-                    f"{per_cpu['aged']:.0f}, fresh {per_cpu['fresh']:.0f}, ratio {cpu_ratios[-1]:.2f}")
+        ratios, cpu_ratios = against_fresh(aged, scenario, folder / "fresh", rounds, window, say, priority=True)
         peak = aged.rss_mb()[1]
     # Met only when both agree (see bench_rest): wall-clock rates swing with the CPU share each server got
     ratio, cpu_ratio = harness.median(ratios), harness.median(cpu_ratios)

@@ -213,23 +213,39 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def wrk(url: str, *, cookie: str | None = None, connections: int = 16, seconds: float = 3.0,
-        threads: int = 1) -> dict[str, float]:
-    """One wrk run: requests per second, the count of answers that were not 2xx/3xx, socket errors."""
+def wrk_start(url: str, *, cookie: str | None = None, connections: int = 16, seconds: float = 3.0,
+              threads: int = 1) -> subprocess.Popen:
+    """Start one wrk run in the background (``wrk_finish`` reads its result): two can load two servers at once."""
     command = [wrk_path() or "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                "--timeout", "5s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30, check=True,
-                            preexec_fn=_nice_child)  # noqa: PLW1509 - no threads started in between
-    text = result.stdout
+    return subprocess.Popen(command + [url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_nice_child)  # noqa: PLW1509 - started from the main thread only
+
+
+def wrk_finish(proc: subprocess.Popen, seconds: float) -> dict[str, float]:
+    """Wait for a wrk run: requests per second, the count of answers that were not 2xx/3xx, socket errors."""
+    try:
+        text, err = proc.communicate(timeout=seconds + 30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise RuntimeError("wrk did not finish in time") from None
     rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
-    if rate is None:
-        raise RuntimeError(f"wrk printed no rate: {text}{result.stderr}")
+    if proc.returncode != 0 or rate is None:
+        raise RuntimeError(f"wrk printed no rate (exit {proc.returncode}): {text}{err}")
     return {"rps": float(rate.group(1)), "non_2xx": float(bad.group(1)) if bad else 0.0,
             "socket_errors": float(sum(int(g) for g in errors.groups())) if errors else 0.0}
+
+
+def wrk(url: str, *, cookie: str | None = None, connections: int = 16, seconds: float = 3.0,
+        threads: int = 1) -> dict[str, float]:
+    """One wrk run, waited for (see ``wrk_finish``)."""
+    return wrk_finish(wrk_start(url, cookie=cookie, connections=connections, seconds=seconds, threads=threads),
+                      seconds)
 
 
 # ------------------------------------------------------------------ numbers
