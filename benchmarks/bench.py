@@ -104,7 +104,7 @@ def bench_rest(rounds: int = 9, seconds: float = 3.0) -> None:
         with harness.bare_server(folder / "sim", body.content, priority=True) as bare:
             check = requests.get(bare.url + path, verify=bare.ca, timeout=10)
             assert check.json() == body.json(), "the baseline must answer the same body"
-            targets = [(sim.url + path, sim.ca, cookie), (bare.url + path, bare.ca, None)]
+            targets = [(sim.url + path, sim.ca, cookie), (bare.url + path, bare.ca, cookie)]  # the same request
             load_both(targets, 1.0)  # warm both up
             ratios, sims, bares, cpu_ratios = [], [], [], []
             for index in range(rounds):
