@@ -35,7 +35,8 @@ def _verify_error(exc: BaseException | None) -> ssl.SSLCertVerificationError | N
         seen.add(id(error))
         if isinstance(error, ssl.SSLCertVerificationError):
             return error
-        stack += [error.__cause__, error.__context__, getattr(error, "reason", None),
+        reason = getattr(error, "reason", None)  # urllib3's wrapped error; an ssl.SSLError's is a string
+        stack += [error.__cause__, error.__context__, reason if isinstance(reason, BaseException) else None,
                   *(a for a in error.args if isinstance(a, BaseException))]
     return None
 
