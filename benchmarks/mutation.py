@@ -12,6 +12,7 @@ through pytest-timeout, and mutmut adds a CPU-time limit of 15 x the tests' meas
     python benchmarks/mutation.py sim_sessions    # one group
     python benchmarks/mutation.py --from <commit> [group…]  # the code and tests of a commit (e.g. a baseline)
     python benchmarks/mutation.py --report        # the scores of the last run, without running anything
+    python benchmarks/mutation.py --recheck [group…]  # after writing tests: the last run's survivors only
     MUTATION_JOBS=1 python benchmarks/mutation.py # one worker (default: 2)
     MUTATION_WORKSPACES=/tmp/m python benchmarks/mutation.py  # workspaces elsewhere (two runs side by side)
 
@@ -70,7 +71,9 @@ GROUPS: dict[str, Group] = {
         ("o2gmentor/client/transport.py", "o2gmentor/client/session.py", "o2gmentor/client/events.py"),
         ("tests/unit/test_client_units.py", "tests/integration/test_client.py",
          "tests/integration/test_client_promises.py", "tests/integration/test_client_tls_hints.py",
-         "tests/integration/test_log_secrets.py", "tests/integration/test_client_contract.py"),
+         "tests/integration/test_log_secrets.py", "tests/integration/test_client_contract.py",
+         "tests/integration/test_client_event_stream_rules.py", "tests/integration/test_client_session_rules.py",
+         "tests/integration/test_client_error_details.py"),
     ),
 }
 
@@ -171,7 +174,49 @@ def prepare(name: str, group: Group, rev: str | None = None) -> Path:
     return ws
 
 
-def run(name: str, ws: Path, jobs: int) -> int:
+def _python_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.py"))
+            if "__pycache__" not in p.parts}
+
+
+def prepare_recheck(group: Group, ws: Path) -> list[str]:
+    """Refresh the tests of the last run's workspace and return its survivors' names.
+
+    Only valid while the code is the one that was mutated: adding tests can only turn survivors into detected
+    mutants, so the survivors, re-run against today's tests, give today's score."""
+    if not (ws / "mutants").exists():
+        raise SystemExit(f"no earlier run in {ws}: run the group first")
+    if _python_files(ROOT / "helpers" / "o2gmentor") != _python_files(ws / "src" / "o2gmentor"):
+        raise SystemExit(f"helpers/o2gmentor changed since the run in {ws}: run the group again, not --recheck")
+    shutil.rmtree(ws / "tests")
+    shutil.copytree(ROOT / "tests", ws / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (ws / "pyproject.toml").write_text(_pyproject(group, ws))
+    return [entry.split()[0] for _, _, survivors in scores(ws, group) for entry in survivors]
+
+
+def _metas(ws: Path, group: Group) -> dict[Path, dict]:
+    return {meta: json.loads(meta.read_text()) for module in group.modules
+            if (meta := ws / "mutants" / "src" / (module + ".meta")).exists()}
+
+
+def keep_detected(ws: Path, group: Group, before: dict[Path, dict]) -> None:
+    """After a re-check, put back the verdicts of the mutants it did not re-run.
+
+    mutmut forgets every other verdict when the tests changed; those mutants were detected by tests that are still
+    there, unchanged, so their verdicts stand."""
+    from mutmut.stats import status_by_exit_code
+
+    for meta, data in _metas(ws, group).items():
+        old = before.get(meta, {}).get("exit_code_by_key", {})
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if code is None and old.get(key) is not None and \
+                    status_by_exit_code[old[key]] in ("killed", "timeout", "segfault"):
+                codes[key] = old[key]
+        meta.write_text(json.dumps(data, indent=4))
+
+
+def run(name: str, ws: Path, jobs: int, mutants: list[str] | None = None) -> int:
     env = dict(os.environ)
     # what the root conftest.py would set: a throw-away logbook and simulator state, never the user's
     env["O2G_LOGBOOK"] = str(ws / "logbook.sqlite")
@@ -180,8 +225,8 @@ def run(name: str, ws: Path, jobs: int) -> int:
     env["O2G_MODE"] = "sim"
     env.pop("PYTHONPATH", None)
     mutmut = Path(sys.executable).with_name("mutmut")
-    with open(ws / "mutmut.log", "w") as log:
-        proc = subprocess.run([str(mutmut), "run", "--max-children", str(jobs)], cwd=ws, env=env,
+    with open(ws / "mutmut.log", "a" if mutants else "w") as log:
+        proc = subprocess.run([str(mutmut), "run", "--max-children", str(jobs), *(mutants or [])], cwd=ws, env=env,
                               stdout=log, stderr=subprocess.STDOUT)
     return proc.returncode
 
@@ -205,11 +250,13 @@ def scores(ws: Path, group: Group) -> list[tuple[str, dict[str, int], list[str]]
 
 
 def main(argv: list[str]) -> int:
-    rev, report_only = None, False
+    rev, report_only, recheck = None, False, False
     if argv[:1] == ["--from"]:
         rev, argv = argv[1], argv[2:]
     if argv[:1] == ["--report"]:  # the scores of the last run of each group, without running anything
         report_only, argv = True, argv[1:]
+    if argv[:1] == ["--recheck"]:  # the last run's survivors against today's tests (the code unchanged)
+        recheck, argv = True, argv[1:]
     names = argv or list(GROUPS)
     unknown = [n for n in names if n not in GROUPS]
     if unknown:
@@ -220,7 +267,16 @@ def main(argv: list[str]) -> int:
     for name in names:
         group = GROUPS[name]
         ws = BUILD / name
-        if not report_only:
+        if recheck:
+            started = time.monotonic()
+            survivors = prepare_recheck(group, ws)
+            print(f"[{name}] re-checking {len(survivors)} survivors against today's tests ...", flush=True)
+            before = _metas(ws, group)
+            rc = run(name, ws, jobs, survivors) if survivors else 0
+            keep_detected(ws, group, before)
+            print(f"[{name}] mutmut exit {rc} after {time.monotonic() - started:.0f} s (log: {ws / 'mutmut.log'})",
+                  flush=True)
+        elif not report_only:
             started = time.monotonic()
             print(f"[{name}] mutating {', '.join(group.modules)} ...", flush=True)
             ws = prepare(name, group, rev)
